@@ -1,0 +1,86 @@
+"""Settings: ``create_app(...)`` arguments, then ``OMEGA_*`` variables, then defaults.
+
+This module is the only reader of ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, Literal
+
+from .errors import ConfigurationError
+
+NamingName = Literal["graphql-default", "hasura-default"]
+NAMINGS: tuple[str, ...] = ("graphql-default", "hasura-default")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration of one app.
+
+    Attributes:
+        database_url: any SQLAlchemy URL; ``OMEGA_DATABASE_URL``. Defaults to a SQLite
+            file named after the app's package in the working directory.
+        naming: ``graphql-default`` (camelCase) or ``hasura-default`` (snake_case);
+            ``OMEGA_NAMING``.
+        create_tables: create missing tables on start-up; ``OMEGA_CREATE_TABLES``.
+        pool_size: database connections kept open (not SQLite); ``OMEGA_POOL_SIZE``.
+        plan_cache_size: GraphQL documents whose parsed and compiled plans are kept;
+            ``OMEGA_PLAN_CACHE_SIZE``.
+        debug: Starlette debug pages; ``OMEGA_DEBUG``.
+    """
+
+    database_url: str = ""
+    naming: NamingName = "graphql-default"
+    create_tables: bool = True
+    pool_size: int = 20
+    plan_cache_size: int = 512
+    debug: bool = False
+
+    @classmethod
+    def load(
+        cls,
+        overrides: Mapping[str, Any] | None = None,
+        environ: Mapping[str, str] | None = None,
+        *,
+        default_database_url: str = "sqlite:///omega.db",
+    ) -> Settings:
+        """Build settings from explicit ``overrides``, then ``OMEGA_*`` variables, then defaults."""
+        env = os.environ if environ is None else environ
+        given = {k: v for k, v in (overrides or {}).items() if v is not None}
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name in given:
+                values[f.name] = given.pop(f.name)
+            elif (raw := env.get(f"OMEGA_{f.name.upper()}")) is not None:
+                values[f.name] = _parse(f.name, raw, f.default)
+        if given:
+            raise ConfigurationError(f"unknown setting(s): {', '.join(sorted(given))}")
+        values.setdefault("database_url", default_database_url)
+        settings = cls(**values)
+        if settings.naming not in NAMINGS:
+            raise ConfigurationError(
+                f"naming {settings.naming!r} is not one of {', '.join(NAMINGS)}"
+            )
+        return settings
+
+
+def _parse(name: str, raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        lowered = raw.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off", ""):
+            return False
+        raise ConfigurationError(f"OMEGA_{name.upper()}={raw!r} is not a boolean")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigurationError(f"OMEGA_{name.upper()}={raw!r} is not an integer") from None
+    return raw
+
+
+__all__ = ["NAMINGS", "NamingName", "Settings"]

@@ -1,0 +1,75 @@
+"""Errors raised by omega_gql.
+
+Every failure a client can cause is an ``OmegaError``; its ``code`` is the
+GraphQL ``extensions.code`` and each surface maps it once (``graphql/errors.py``)::
+
+    OmegaError
+    ├── BadRequest            bad-request          malformed request, unknown operation
+    ├── ValidationFailed      validation-failed    input that does not fit the schema
+    ├── ConstraintViolation   constraint-violation foreign key, unique or not-null refused
+    ├── NotFound              not-found            no such row
+    └── PermissionDenied      permission-denied    the role may not do this
+
+``ConfigurationError`` is raised while building an app, never per request.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class OmegaError(Exception):
+    """Base class of every error a request can cause."""
+
+    code: ClassVar[str] = "unexpected"
+
+    def __init__(self, message: str, *, path: tuple[str, ...] = (), **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.extra = extra
+
+
+class BadRequest(OmegaError):
+    """The request cannot be understood (malformed body, unknown operation)."""
+
+    code = "bad-request"
+
+
+class ValidationFailed(OmegaError):
+    """Input does not fit the model; ``path`` names the offending field."""
+
+    code = "validation-failed"
+
+
+class ConstraintViolation(OmegaError):
+    """The database refused a write (foreign key, unique or not-null constraint)."""
+
+    code = "constraint-violation"
+
+
+class NotFound(OmegaError):
+    """No row matches."""
+
+    code = "not-found"
+
+
+class PermissionDenied(OmegaError):
+    """The caller's role may not perform this operation."""
+
+    code = "permission-denied"
+
+
+class ConfigurationError(Exception):
+    """The app cannot be built as configured; the message says how to fix it."""
+
+
+__all__ = [
+    "BadRequest",
+    "ConfigurationError",
+    "ConstraintViolation",
+    "NotFound",
+    "OmegaError",
+    "PermissionDenied",
+    "ValidationFailed",
+]

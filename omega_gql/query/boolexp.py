@@ -1,0 +1,73 @@
+"""The neutral bool-exp tree shared by GraphQL ``where`` and REST query parameters.
+
+Names are model attribute names (``user_name``), never a surface's spelling. A leaf value
+is either a Python value or a ``Param`` that the caller fills in at execution time, which
+lets one compiled statement serve every request of a document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Operator = Literal[
+    "eq", "neq", "gt", "gte", "lt", "lte", "in", "nin", "is_null", "like", "nlike", "ilike", "nilike"
+]
+OPERATORS: tuple[str, ...] = (
+    "eq", "neq", "gt", "gte", "lt", "lte", "in", "nin", "is_null", "like", "nlike", "ilike", "nilike"
+)
+TEXT_OPERATORS: tuple[str, ...] = ("like", "nlike", "ilike", "nilike")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A value given at execution time under ``name``."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Compare:
+    """``column <op> value``."""
+
+    column: str
+    op: Operator
+    value: Any
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple[BoolExp, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple[BoolExp, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: BoolExp
+
+
+@dataclass(frozen=True)
+class Related:
+    """Rows whose ``relation`` has a related row matching ``where`` (EXISTS)."""
+
+    relation: str
+    where: BoolExp
+
+
+BoolExp = Compare | And | Or | Not | Related
+
+TRUE: BoolExp = And(())
+
+
+def conjoin(*items: BoolExp | None) -> BoolExp:
+    """``And`` of the given expressions, skipping ``None`` and flattening."""
+    parts: list[BoolExp] = []
+    for item in items:
+        if item is None:
+            continue
+        parts.extend(item.items if isinstance(item, And) else (item,))
+    return parts[0] if len(parts) == 1 else And(tuple(parts))
