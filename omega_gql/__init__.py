@@ -1,0 +1,34 @@
+"""omega_gql: write SQLAlchemy models, get a Hasura-compatible GraphQL API."""
+
+from __future__ import annotations
+
+from .app import OmegaApp, create_app
+from .config import Settings
+from .errors import (
+    BadRequest,
+    ConfigurationError,
+    ConstraintViolation,
+    NotFound,
+    OmegaError,
+    PermissionDenied,
+    ValidationFailed,
+)
+from .events import ChangeEvent
+from .graphql import Context
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BadRequest",
+    "ChangeEvent",
+    "ConfigurationError",
+    "ConstraintViolation",
+    "Context",
+    "NotFound",
+    "OmegaApp",
+    "OmegaError",
+    "PermissionDenied",
+    "Settings",
+    "ValidationFailed",
+    "create_app",
+]

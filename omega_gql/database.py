@@ -1,0 +1,101 @@
+"""The app's database: one SQLAlchemy engine and how work reaches it.
+
+SQLite work runs inline on the event loop over one long-lived connection: each call is
+short, never awaits mid-transaction, and so needs no pool, thread hop or lock contention.
+Other databases run each call on a worker thread with a pooled connection.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import anyio.to_thread
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import StaticPool
+
+T = TypeVar("T")
+
+
+def create_engine(url: str, pool_size: int) -> Engine:
+    """An engine configured for serving: SQLite enforces foreign keys and case-sensitive LIKE."""
+    sa_url = sa.make_url(url)
+    if sa_url.get_backend_name() != "sqlite":
+        return sa.create_engine(
+            sa_url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        )
+    engine = sa.create_engine(
+        sa_url, poolclass=StaticPool, connect_args={"check_same_thread": False}
+    )
+    file_backed = sa_url.database not in (None, "", ":memory:") and "mode=memory" not in str(sa_url)
+
+    @sa.event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA case_sensitive_like=ON")
+        if file_backed:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+class Database:
+    """Runs read and write callables against the engine, the right way for its dialect."""
+
+    def __init__(self, url: str, pool_size: int = 20) -> None:
+        self.engine = create_engine(url, pool_size)
+        self.dialect = self.engine.dialect
+        self.is_sqlite = self.dialect.name == "sqlite"
+        self._lock = threading.RLock()
+        self._raw: Any = None
+
+    def _sqlite_raw(self) -> Any:
+        if self._raw is None:
+            self._raw = self.engine.raw_connection().driver_connection
+        return self._raw
+
+    async def read(self, fn: Callable[[Any], T]) -> T:
+        """Call ``fn(dbapi_connection)`` for a read; returns what it returns."""
+        if self.is_sqlite:
+            with self._lock:
+                return fn(self._sqlite_raw())
+        return await anyio.to_thread.run_sync(self.read_sync, fn)
+
+    def read_sync(self, fn: Callable[[Any], T]) -> T:
+        if self.is_sqlite:
+            with self._lock:
+                return fn(self._sqlite_raw())
+        raw = self.engine.raw_connection()
+        try:
+            return fn(raw.driver_connection)
+        finally:
+            raw.close()
+
+    async def write(self, fn: Callable[[Connection], T]) -> T:
+        """Call ``fn(connection)`` in one transaction: committed if it returns, rolled back if it raises."""
+        if self.is_sqlite:
+            return self.write_sync(fn)
+        return await anyio.to_thread.run_sync(self.write_sync, fn)
+
+    def write_sync(self, fn: Callable[[Connection], T]) -> T:
+        if self.is_sqlite:
+            with self._lock, self.engine.begin() as connection:
+                return fn(connection)
+        with self.engine.begin() as connection:
+            return fn(connection)
+
+    def create_tables(self, tables: list[sa.Table]) -> None:
+        """Create the tables that do not exist yet."""
+        if tables:
+            with self._lock:
+                tables[0].metadata.create_all(self.engine, tables=tables)
+
+    def dispose(self) -> None:
+        with self._lock:
+            self._raw = None
+            self.engine.dispose()

@@ -1,0 +1,246 @@
+"""Executes GraphQL requests: parse and validate once per document, plan once per
+document shape, then per request only bind variables and run one statement per root field.
+
+Documents that touch app-written fields or introspection take graphql-core's executor, with
+the generated root fields resolved by the same plans.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    execute,
+    get_operation_ast,
+    parse,
+    validate,
+)
+from graphql.execution.values import get_variable_values
+from graphql.pyutils import is_awaitable
+
+from ..errors import BadRequest, OmegaError
+from ..registry import Registry
+from ..service import WriteService
+from .builder import RootSpec
+from .errors import error_dict
+from .plans import Planner, ReadPlan, WritePlan
+from .translate import Translator, omega
+
+
+@dataclass
+class Document:
+    """A parsed, validated operation and the plans made for it."""
+
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    fragments: dict[str, FragmentDefinitionNode]
+    generated_only: bool
+    structural: tuple[str, ...] = ()
+    plans: dict[tuple[Any, ...], list[tuple[str, ReadPlan | WritePlan | str]]] = field(default_factory=dict)
+
+
+class LRU(OrderedDict[Any, Any]):
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def put(self, key: Any, value: Any) -> None:
+        self[key] = value
+        if len(self) > self.size:
+            self.popitem(last=False)
+
+
+class GraphQLEngine:
+    """The GraphQL surface's executor over the query engine and the write service."""
+
+    def __init__(self, registry: Registry, writes: WriteService, cache_size: int = 512) -> None:
+        self.registry = registry
+        self.writes = writes
+        self.database = writes.database
+        self.planner = Planner(registry, self.database.dialect)
+        self.schema: GraphQLSchema | None = None
+        self._documents: LRU = LRU(cache_size)
+        self.cache_size = cache_size
+
+    # ---- entry point ----------------------------------------------------------------
+
+    async def execute(
+        self,
+        query: str | None,
+        variables: Mapping[str, Any] | None = None,
+        operation_name: str | None = None,
+        context: Any = None,
+        *,
+        allow_mutation: bool = True,
+    ) -> bytes:
+        """The JSON response body of one GraphQL request."""
+        try:
+            doc = self.document(query, operation_name)
+            if isinstance(doc, list):
+                return orjson.dumps({"errors": doc})
+            op = doc.operation.operation
+            if op == OperationType.SUBSCRIPTION:
+                raise BadRequest("subscriptions are served over WebSocket")
+            if op == OperationType.MUTATION and not allow_mutation:
+                raise BadRequest("mutations are not allowed over GET; use POST")
+            coerced = get_variable_values(
+                self.schema, doc.operation.variable_definitions or (), dict(variables or {})  # type: ignore[arg-type]
+            )
+            if isinstance(coerced, list):
+                return orjson.dumps({"errors": [error_dict(e) for e in coerced]})
+            coerced = _plain(coerced)
+            if not doc.generated_only:
+                return await self._execute_general(doc, coerced, context)
+            plans = self._plans(doc, coerced)
+            if op == OperationType.MUTATION:
+                parts = await self.writes.run(lambda unit: self._run_writes(plans, unit, coerced))
+            else:
+                parts = await self.database.read(lambda conn: self._run_reads(plans, conn, coerced))
+        except (OmegaError, GraphQLError) as error:
+            return orjson.dumps({"data": None, "errors": [error_dict(error, getattr(error, "graphql_path", None))]})
+        except Exception as error:  # noqa: BLE001 - any other failure is reported, not raised
+            return orjson.dumps({"data": None, "errors": [error_dict(error)]})
+        body = ",".join(f'"{key}":{value}' for key, value in parts)
+        return ('{"data":{' + body + "}}").encode()
+
+    # ---- documents and plans --------------------------------------------------------
+
+    def document(self, query: str | None, operation_name: str | None) -> Document | list[dict[str, Any]]:
+        if not query or not isinstance(query, str):
+            raise BadRequest("the request has no GraphQL query")
+        cache_key = (query, operation_name)
+        found = self._documents.get(cache_key)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        assert self.schema is not None
+        try:
+            document = parse(query)
+        except GraphQLError as error:
+            return [{"message": error.message, "locations": [loc._asdict() for loc in error.locations or ()], "extensions": {"code": "validation-failed"}}]
+        errors = validate(self.schema, document)
+        if errors:
+            return [error_dict(e) for e in errors]
+        operation = get_operation_ast(document, operation_name)
+        if operation is None:
+            raise BadRequest(
+                f"unknown operation {operation_name!r}" if operation_name else "operationName is required when a document has several operations"
+            )
+        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        root = self.schema.get_root_type(operation.operation)
+        generated = True
+        tr = Translator(self.registry, {}, fragments)
+        for node in self._all_fields(tr, operation):
+            name = node.name.value
+            if name == "__typename":
+                continue
+            if root is None or name not in root.fields or not isinstance(omega(root.fields[name]), RootSpec):
+                generated = False
+        doc = Document(document, operation, fragments, generated)
+        self._documents.put(cache_key, doc)
+        return doc
+
+    def _all_fields(self, tr: Translator, operation: OperationDefinitionNode) -> list[FieldNode]:
+        # Directives are ignored here: classification must not depend on variables.
+        saved = tr.included
+        tr.included = lambda node: True  # type: ignore[method-assign]
+        try:
+            return tr.collect(operation.selection_set)
+        finally:
+            tr.included = saved  # type: ignore[method-assign]
+
+    def _plans(self, doc: Document, variables: Mapping[str, Any]) -> list[tuple[str, ReadPlan | WritePlan | str]]:
+        key = tuple(_freeze(variables.get(name)) for name in doc.structural)
+        plans = doc.plans.get(key)
+        if plans is not None:
+            return plans
+        assert self.schema is not None
+        tr = Translator(self.registry, variables, doc.fragments)
+        root = self.schema.get_root_type(doc.operation.operation)
+        assert root is not None
+        plans = []
+        for node in tr.collect(doc.operation.selection_set):
+            response_key = node.alias.value if node.alias else node.name.value
+            if node.name.value == "__typename":
+                plans.append((response_key, orjson.dumps(root.name).decode()))
+                continue
+            field_def = root.fields[node.name.value]
+            plans.append((response_key, self.planner.plan(omega(field_def), field_def, node, tr)))
+        doc.structural = tuple(sorted(set(doc.structural) | tr.structural))
+        if len(doc.plans) >= 64:
+            doc.plans.clear()
+        doc.plans[tuple(_freeze(variables.get(name)) for name in doc.structural)] = plans
+        return plans
+
+    @staticmethod
+    def _run_reads(plans: list[tuple[str, Any]], connection: Any, variables: Mapping[str, Any]) -> list[tuple[str, str]]:
+        return [(key, plan if isinstance(plan, str) else plan.run(connection, variables)) for key, plan in plans]
+
+    @staticmethod
+    def _run_writes(plans: list[tuple[str, Any]], unit: Any, variables: Mapping[str, Any]) -> list[tuple[str, str]]:
+        return [(key, plan if isinstance(plan, str) else plan.run(unit, variables)) for key, plan in plans]
+
+    # ---- general execution ------------------------------------------------------------
+
+    async def _execute_general(self, doc: Document, variables: Mapping[str, Any], context: Any) -> bytes:
+        assert self.schema is not None
+        result = execute(
+            self.schema,
+            doc.document,
+            context_value=context,
+            variable_values=dict(variables),
+            operation_name=doc.operation.name.value if doc.operation.name else None,
+            field_resolver=_by_response_key,
+        )
+        if is_awaitable(result):
+            result = await result  # type: ignore[misc]
+        assert isinstance(result, ExecutionResult)
+        out: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            out["errors"] = [error_dict(e, list(e.path) if e.path else None) for e in result.errors]
+        return orjson.dumps(out)
+
+    def resolver(self, spec: RootSpec) -> Any:
+        """The graphql-core resolver of a generated root field, for general execution."""
+
+        async def resolve(_root: Any, info: Any, **_args: Any) -> Any:
+            variables = _plain(info.variable_values)
+            tr = Translator(self.registry, variables, info.fragments)
+            plan = self.planner.plan(spec, info.parent_type.fields[info.field_name], info.field_nodes[0], tr)
+            if isinstance(plan, WritePlan):
+                text = await self.writes.run(lambda unit: plan.run(unit, variables))
+            else:
+                text = await self.database.read(lambda conn: plan.run(conn, variables))
+            return orjson.loads(text)
+
+        return resolve
+
+
+def _plain(variables: Any) -> dict[str, Any]:
+    """Coerced variables as a dict (graphql-core 3.3 wraps them in ``VariableValues``)."""
+    coerced = getattr(variables, "coerced", variables)
+    return dict(coerced or {})
+
+
+def _by_response_key(source: Any, info: Any, **_args: Any) -> Any:
+    if isinstance(source, Mapping):
+        return source.get(info.path.key)
+    value = getattr(source, info.field_name, None)
+    return value() if callable(value) else value
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS, default=str)
+    return value

@@ -1,0 +1,189 @@
+"""Root-field plans: translated once per document (and structural variable values), then
+run per request with nothing left to compile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from typing import Any
+
+from graphql import FieldNode, GraphQLField, GraphQLInputObjectType, GraphQLObjectType, get_named_type, get_nullable_type
+
+from ..query.boolexp import And, Compare, Param
+from ..query.compile import Compiler
+from ..query.execute import Prepared
+from ..query.selection import ListArgs, Selection
+from ..registry import ModelInfo, Registry
+from ..service import Unit, delete, insert, matching, update
+from .builder import RootSpec
+from .translate import Translator, omega
+
+PKS = "0pks"  # not a GraphQL name, so it never clashes with a variable
+
+
+@dataclass
+class ReadPlan:
+    """A query root field: one prepared statement."""
+
+    key: str
+    prepared: Prepared
+    shape: str  # "list" (rows joined into an array), "one" (first row or null), "value"
+
+    def run(self, connection: Any, variables: Mapping[str, Any]) -> str:
+        rows = self.prepared.rows(connection, variables)
+        if self.shape == "list":
+            return "[" + ",".join(r[0] for r in rows) + "]"
+        if not rows or rows[0][0] is None:
+            return "null"
+        return str(rows[0][0])
+
+
+@dataclass
+class WritePlan:
+    """A mutation root field: neutral inputs (with ``Param``s) and the returning read."""
+
+    key: str
+    spec: RootSpec
+    info: ModelInfo
+    inputs: dict[str, Any]
+    selection: Selection
+    returning: Prepared | None
+    response: tuple[tuple[str, str], ...] = ()  # (key, affected_rows|returning|typename:<name>)
+    registry: Registry | None = field(default=None, repr=False)
+
+    def run(self, unit: Unit, variables: Mapping[str, Any]) -> str:
+        inputs = substitute(self.inputs, variables)
+        kind, info = self.spec.kind, self.info
+        path = (self.key,)
+        returned: list[str] | None = None
+        if kind in ("insert", "insert_one"):
+            pks = insert(unit, info, inputs["rows"], inputs["on_conflict"], path)
+        elif kind in ("update", "update_by_pk"):
+            pks = update(unit, info, inputs["where"], inputs["set"], inputs["inc"], path)
+        else:
+            pks = matching(unit, info, inputs["where"])
+            returned = self.read(unit, pks, variables)
+            delete(unit, info, pks)
+        if returned is None:
+            returned = self.read(unit, pks, variables)
+        if kind.endswith("_one") or kind.endswith("_by_pk"):
+            return returned[0] if returned else "null"
+        parts = []
+        for key, what in self.response:
+            if what == "affected_rows":
+                parts.append(f'"{key}":{len(pks)}')
+            elif what == "returning":
+                parts.append(f'"{key}":[' + ",".join(returned) + "]")
+            else:
+                parts.append(f'"{key}":"{what.partition(":")[2]}"')
+        return "{" + ",".join(parts) + "}"
+
+    def read(self, unit: Unit, pks: list[tuple[Any, ...]], variables: Mapping[str, Any]) -> list[str]:
+        if not pks or not self.selection.fields:
+            return []
+        prepared = self.returning
+        values = dict(variables)
+        if prepared is None:  # composite primary key: a statement per request
+            assert self.registry is not None
+            compiler = Compiler(self.registry, unit.connection.dialect.name)
+            from ..query.boolexp import Or
+
+            where = Or(tuple(And(tuple(Compare(c, "eq", v) for c, v in zip(self.info.primary_key, pk, strict=True))) for pk in pks))
+            stmt = compiler.list_rows(self.info, ListArgs(where=where), self.selection)
+            prepared = Prepared(stmt, unit.connection.dialect, compiler.params)
+        else:
+            values[PKS] = [pk[0] for pk in pks]
+        return [r[0] for r in prepared.rows(unit.dbapi, values)]
+
+
+def substitute(value: Any, variables: Mapping[str, Any]) -> Any:
+    """``value`` with every ``Param`` replaced by its variable's value."""
+    if isinstance(value, Param):
+        return variables.get(value.name)
+    if isinstance(value, dict):
+        return {k: substitute(v, variables) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        items = [substitute(v, variables) for v in value]
+        return items if isinstance(value, list) else tuple(items)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: substitute(getattr(value, f.name), variables) for f in fields(value)})
+    return value
+
+
+class Planner:
+    """Builds the plan of one root field with a ``Translator``."""
+
+    def __init__(self, registry: Registry, dialect: Any) -> None:
+        self.registry = registry
+        self.dialect = dialect
+
+    def plan(self, spec: RootSpec, field_def: GraphQLField, node: FieldNode, tr: Translator) -> ReadPlan | WritePlan:
+        info = self.registry.by_table(spec.table)
+        key = node.alias.value if node.alias else node.name.value
+        compiler = Compiler(self.registry, self.dialect.name)
+        out_type: GraphQLObjectType = get_named_type(field_def.type)  # type: ignore[assignment]
+        if spec.kind == "select":
+            stmt = compiler.list_rows(info, tr.list_args(info, field_def, node), tr.selection(info, out_type, node.selection_set))
+            return ReadPlan(key, Prepared(stmt, self.dialect, compiler.params), "list")
+        if spec.kind == "select_aggregate":
+            stmt = compiler.aggregate(info, tr.list_args(info, field_def, node), tr.aggregate(info, out_type, node.selection_set))
+            return ReadPlan(key, Prepared(stmt, self.dialect, compiler.params), "value")
+        args = tr.arguments(field_def, node)
+        if spec.kind == "select_by_pk":
+            where = self._pk_where(info, field_def, args)
+            stmt = compiler.list_rows(info, ListArgs(where=where, limit=1), tr.selection(info, out_type, node.selection_set))
+            return ReadPlan(key, Prepared(stmt, self.dialect, compiler.params), "one")
+        return self._write(spec, info, key, field_def, node, tr, args, out_type)
+
+    def _pk_where(self, info: ModelInfo, field_def: GraphQLField, args: Mapping[str, Any]) -> Any:
+        names = list(field_def.args)
+        return And(tuple(Compare(c, "eq", args[n]) for c, n in zip(info.primary_key, names, strict=True)))
+
+    def _write(self, spec: RootSpec, info: ModelInfo, key: str, field_def: GraphQLField, node: FieldNode,
+               tr: Translator, args: dict[str, Any], out_type: GraphQLObjectType) -> WritePlan:
+        arg_types = {name: get_nullable_type(a.type) for name, a in field_def.args.items()}
+        conflict_arg = next((n for n in field_def.args if n not in ("objects", "object")), None)
+        inputs: dict[str, Any] = {}
+        kind = spec.kind
+        if kind in ("insert", "insert_one"):
+            rows_arg = "objects" if kind == "insert" else "object"
+            input_type: GraphQLInputObjectType = get_named_type(field_def.args[rows_arg].type)  # type: ignore[assignment]
+            rows = args[rows_arg] if kind == "insert" else [args[rows_arg]]
+            inputs["rows"] = tr.insert_rows(input_type, rows)
+            inputs["on_conflict"] = tr.on_conflict(arg_types[conflict_arg], args.get(conflict_arg)) if conflict_arg else None  # type: ignore[arg-type]
+        elif kind in ("update", "update_by_pk"):
+            inputs["set"] = tr.columns(arg_types["_set"], args.get("_set"))  # type: ignore[arg-type]
+            inputs["inc"] = tr.columns(arg_types["_inc"], args.get("_inc")) if "_inc" in arg_types else {}  # type: ignore[arg-type]
+            if kind == "update":
+                inputs["where"] = tr.bool_exp(arg_types["where"], args["where"])  # type: ignore[arg-type]
+            else:
+                pk_name = next(n for n in field_def.args if n not in ("_set", "_inc"))
+                pk_values = tr.columns(arg_types[pk_name], args[pk_name])  # type: ignore[arg-type]
+                inputs["where"] = And(tuple(Compare(c, "eq", pk_values[c]) for c in info.primary_key))
+        elif kind == "delete":
+            inputs["where"] = tr.bool_exp(arg_types["where"], args["where"])  # type: ignore[arg-type]
+        else:
+            inputs["where"] = self._pk_where(info, field_def, args)
+
+        response: list[tuple[str, str]] = []
+        if kind.endswith("_one") or kind.endswith("_by_pk"):
+            selection = tr.selection(info, out_type, node.selection_set)
+        else:
+            selection = Selection()
+            for sub in tr.collect(node.selection_set):
+                sub_key = sub.alias.value if sub.alias else sub.name.value
+                if sub.name.value == "__typename":
+                    response.append((sub_key, f"typename:{out_type.name}"))
+                    continue
+                what = omega(out_type.fields[sub.name.value])[0]
+                response.append((sub_key, what))
+                if what == "returning":
+                    selection = tr.selection(info, get_named_type(out_type.fields[sub.name.value].type), sub.selection_set)  # type: ignore[arg-type]
+        returning = None
+        if len(info.primary_key) == 1 and selection.fields:
+            compiler = Compiler(self.registry, self.dialect.name)
+            where = Compare(info.primary_key[0], "in", Param(PKS))
+            stmt = compiler.list_rows(info, ListArgs(where=where), selection)
+            returning = Prepared(stmt, self.dialect, compiler.params)
+        return WritePlan(key, spec, info, inputs, selection, returning, tuple(response), self.registry)

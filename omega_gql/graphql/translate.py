@@ -1,0 +1,318 @@
+"""GraphQL arguments and selections → the query engine's neutral objects.
+
+A variable used where a scalar goes becomes a ``Param``, so one compiled statement serves
+every value; a variable that shapes the query (an input object, a list, a Boolean, an enum,
+``@skip``/``@include``) is read now and recorded in ``structural``: plans are cached per
+value of those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLObjectType,
+    InlineFragmentNode,
+    ListValueNode,
+    NullValueNode,
+    ObjectValueNode,
+    SelectionSetNode,
+    Undefined,
+    ValueNode,
+    VariableNode,
+    get_named_type,
+    get_nullable_type,
+    is_leaf_type,
+    value_from_ast,
+)
+
+from ..errors import ValidationFailed
+from ..query.boolexp import And, BoolExp, Compare, Not, Or, Param, Related, conjoin
+from ..query.ordering import OrderTerm
+from ..query.selection import (
+    AggregateField,
+    AggregateSelection,
+    ArrayField,
+    ColumnAggregate,
+    ColumnField,
+    ConstField,
+    Count,
+    ListArgs,
+    ObjectField,
+    Selection,
+)
+from ..registry import ModelInfo, Registry
+from ..service import Nested, OnConflict
+
+
+def omega(definition: Any) -> Any:
+    return (definition.extensions or {}).get("omega")
+
+
+class Translator:
+    """Translates the fields of one operation, given its variables and fragments."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        variables: Mapping[str, Any],
+        fragments: Mapping[str, FragmentDefinitionNode],
+    ) -> None:
+        self.registry = registry
+        self.variables = variables
+        self.fragments = fragments
+        self.structural: set[str] = set()
+
+    # ---- values ---------------------------------------------------------------------
+
+    def variable(self, name: str) -> Any:
+        self.structural.add(name)
+        return self.variables.get(name)
+
+    def materialize(self, node: ValueNode, type_: GraphQLInputType) -> Any:
+        """A Python value for ``node``; scalar variables stay ``Param``s."""
+        nullable = get_nullable_type(type_)  # type: ignore[type-var]
+        if isinstance(node, VariableNode):
+            name = node.name.value
+            if is_leaf_type(nullable) and not isinstance(nullable, GraphQLEnumType) and nullable.name != "Boolean":  # type: ignore[union-attr]
+                return Param(name)
+            return self.variable(name)
+        if isinstance(node, NullValueNode):
+            return None
+        if isinstance(nullable, GraphQLList):
+            items = node.values if isinstance(node, ListValueNode) else (node,)
+            return [self.materialize(item, nullable.of_type) for item in items]
+        if isinstance(nullable, GraphQLInputObjectType) and isinstance(node, ObjectValueNode):
+            out = {}
+            for f in node.fields:
+                out[f.name.value] = self.materialize(f.value, nullable.fields[f.name.value].type)
+            for name, field in nullable.fields.items():
+                if name not in out and field.default_value is not Undefined:
+                    out[name] = field.default_value
+            return out
+        return value_from_ast(node, nullable)
+
+    def arguments(self, field_def: GraphQLField, node: FieldNode) -> dict[str, Any]:
+        given = {a.name.value: a.value for a in node.arguments or ()}
+        out: dict[str, Any] = {}
+        for name, arg in field_def.args.items():
+            if name in given:
+                out[name] = self.materialize(given[name], arg.type)
+            elif arg.default_value is not Undefined:
+                out[name] = arg.default_value
+            else:
+                out[name] = None
+        return out
+
+    # ---- selections -----------------------------------------------------------------
+
+    def collect(self, selection_set: SelectionSetNode | None) -> list[FieldNode]:
+        """Fields of a selection set, through fragments, honouring ``@skip``/``@include``."""
+        out: list[FieldNode] = []
+        for sel in selection_set.selections if selection_set else ():
+            if not self.included(sel):
+                continue
+            if isinstance(sel, FieldNode):
+                out.append(sel)
+            elif isinstance(sel, InlineFragmentNode):
+                out.extend(self.collect(sel.selection_set))
+            elif isinstance(sel, FragmentSpreadNode):
+                out.extend(self.collect(self.fragments[sel.name.value].selection_set))
+        return out
+
+    def included(self, node: Any) -> bool:
+        for directive in node.directives or ():
+            name = directive.name.value
+            if name not in ("skip", "include"):
+                continue
+            arg = next((a.value for a in directive.arguments if a.name.value == "if"), None)
+            if isinstance(arg, VariableNode):
+                value = bool(self.variable(arg.name.value))
+            else:
+                value = bool(getattr(arg, "value", False))
+            if (name == "skip") == value:
+                return False
+        return True
+
+    def selection(self, info: ModelInfo, type_: GraphQLObjectType, selection_set: SelectionSetNode | None) -> Selection:
+        fields: list[Any] = []
+        for node in self.collect(selection_set):
+            key = node.alias.value if node.alias else node.name.value
+            name = node.name.value
+            if name == "__typename":
+                fields.append(ConstField(key, type_.name))
+                continue
+            field_def = type_.fields[name]
+            meta = omega(field_def)
+            kind, attr = meta[0], meta[1]
+            if kind == "column":
+                fields.append(ColumnField(key, attr))
+                continue
+            target = self.registry.target(info, attr)
+            target_type = get_named_type(field_def.type)
+            if kind == "object":
+                fields.append(ObjectField(key, attr, self.selection(target, target_type, node.selection_set)))  # type: ignore[arg-type]
+            elif kind == "array":
+                args = self.list_args(target, field_def, node)
+                fields.append(ArrayField(key, attr, args, self.selection(target, target_type, node.selection_set)))  # type: ignore[arg-type]
+            elif kind == "aggregate":
+                args = self.list_args(target, field_def, node)
+                fields.append(AggregateField(key, attr, args, self.aggregate(target, target_type, node.selection_set)))  # type: ignore[arg-type]
+        return Selection(tuple(fields))
+
+    def aggregate(self, info: ModelInfo, type_: GraphQLObjectType, selection_set: SelectionSetNode | None) -> AggregateSelection:
+        agg_key = nodes_key = None
+        agg_fields: list[Any] = []
+        nodes = None
+        extra = []
+        for node in self.collect(selection_set):
+            key = node.alias.value if node.alias else node.name.value
+            name = node.name.value
+            if name == "__typename":
+                extra.append(ConstField(key, type_.name))
+            elif name == "nodes":
+                nodes_key = key
+                nodes = self.selection(info, get_named_type(type_.fields[name].type), node.selection_set)  # type: ignore[arg-type]
+            elif name == "aggregate":
+                agg_key = key
+                agg_type: GraphQLObjectType = get_named_type(type_.fields[name].type)  # type: ignore[assignment]
+                agg_fields = self.aggregate_fields(agg_type, node.selection_set)
+        return AggregateSelection(agg_key, tuple(agg_fields), nodes_key, nodes, tuple(extra))
+
+    def aggregate_fields(self, type_: GraphQLObjectType, selection_set: SelectionSetNode | None) -> list[Any]:
+        out: list[Any] = []
+        for node in self.collect(selection_set):
+            key = node.alias.value if node.alias else node.name.value
+            name = node.name.value
+            if name == "__typename":
+                out.append(ConstField(key, type_.name))
+                continue
+            field_def = type_.fields[name]
+            meta = omega(field_def)
+            if meta[0] == "count":
+                args = self.arguments(field_def, node)
+                out.append(Count(key, tuple(args.get("columns") or ()), bool(args.get("distinct"))))
+            else:
+                fn_type: GraphQLObjectType = get_named_type(field_def.type)  # type: ignore[assignment]
+                columns = []
+                typename = ""
+                for sub in self.collect(node.selection_set):
+                    sub_key = sub.alias.value if sub.alias else sub.name.value
+                    if sub.name.value == "__typename":
+                        typename = fn_type.name
+                        continue
+                    columns.append((sub_key, omega(fn_type.fields[sub.name.value])[1]))
+                out.append(ColumnAggregate(key, meta[1], tuple(columns), typename))
+        return out
+
+    # ---- arguments ------------------------------------------------------------------
+
+    def list_args(self, info: ModelInfo, field_def: GraphQLField, node: FieldNode) -> ListArgs:
+        raw = self.arguments(field_def, node)
+        values = list(raw.values())
+        # Argument names differ per naming convention; their order is fixed by types.list_args.
+        distinct_on, limit, offset, order_by, where = values[:5]
+        where_type: GraphQLInputObjectType = get_nullable_type(list(field_def.args.values())[4].type)  # type: ignore[assignment]
+        order_type = get_named_type(list(field_def.args.values())[3].type)
+        return ListArgs(
+            where=self.bool_exp(where_type, where) if where is not None else None,
+            order_by=self.order(order_type, order_by),  # type: ignore[arg-type]
+            limit=limit,
+            offset=offset,
+            distinct_on=tuple(distinct_on or ()),
+        )
+
+    def bool_exp(self, type_: GraphQLInputObjectType, value: Mapping[str, Any]) -> BoolExp:
+        parts: list[BoolExp] = []
+        for name, item in value.items():
+            if item is None:
+                continue
+            field = type_.fields[name]
+            meta = omega(field)
+            kind = meta[0]
+            if kind == "and":
+                parts.append(And(tuple(self.bool_exp(type_, v) for v in item)))
+            elif kind == "or":
+                parts.append(Or(tuple(self.bool_exp(type_, v) for v in item)))
+            elif kind == "not":
+                parts.append(Not(self.bool_exp(type_, item)))
+            elif kind == "relation":
+                parts.append(Related(meta[1], self.bool_exp(get_nullable_type(field.type), item)))  # type: ignore[arg-type]
+            else:
+                comparison: GraphQLInputObjectType = get_nullable_type(field.type)  # type: ignore[assignment]
+                for op_name, operand in item.items():
+                    op = omega(comparison.fields[op_name])
+                    if operand is None:
+                        raise ValidationFailed(
+                            f"{op_name} does not take null; use _isNull", path=(name, op_name)
+                        )
+                    parts.append(Compare(meta[1], op, operand))
+        return conjoin(*parts) if parts else And(())
+
+    def order(self, type_: GraphQLInputObjectType, value: Any) -> tuple[OrderTerm, ...]:
+        terms: list[OrderTerm] = []
+        for item in value or ():
+            terms.extend(self._order_item(type_, item, ()))
+        return tuple(terms)
+
+    def _order_item(self, type_: GraphQLInputObjectType, item: Mapping[str, Any], path: tuple[str, ...]) -> list[OrderTerm]:
+        terms: list[OrderTerm] = []
+        for name, direction in item.items():
+            if direction is None:
+                continue
+            field = type_.fields[name]
+            meta = omega(field)
+            if meta[0] == "relation":
+                terms.extend(self._order_item(get_nullable_type(field.type), direction, (*path, meta[1])))  # type: ignore[arg-type]
+            else:
+                terms.append(OrderTerm((*path, meta[1]), direction))
+        return terms
+
+    # ---- mutation inputs ------------------------------------------------------------
+
+    def insert_rows(self, type_: GraphQLInputObjectType, rows: Any) -> list[dict[str, Any]]:
+        return [self.insert_row(type_, row) for row in rows or ()]
+
+    def insert_row(self, type_: GraphQLInputObjectType, row: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, value in row.items():
+            field = type_.fields[name]
+            kind, attr = omega(field)
+            if kind == "column":
+                out[attr] = value
+            elif value is not None:
+                rel_type: GraphQLInputObjectType = get_nullable_type(field.type)  # type: ignore[assignment]
+                data_type: GraphQLInputObjectType = get_named_type(rel_type.fields["data"].type)  # type: ignore[assignment]
+                conflict_name = next(n for n in rel_type.fields if n != "data")
+                data = value["data"]
+                rows = data if isinstance(data, list) else [data]
+                out[attr] = Nested(
+                    tuple(self.insert_row(data_type, r) for r in rows),
+                    self.on_conflict(get_nullable_type(rel_type.fields[conflict_name].type), value.get(conflict_name)),  # type: ignore[arg-type]
+                )
+        return out
+
+    def on_conflict(self, type_: GraphQLInputObjectType, value: Any) -> OnConflict | None:
+        if value is None:
+            return None
+        names = list(type_.fields)  # constraint, update columns, where
+        where = value.get(names[2])
+        where_type: GraphQLInputObjectType = get_nullable_type(type_.fields[names[2]].type)  # type: ignore[assignment]
+        return OnConflict(
+            value[names[0]],
+            tuple(value.get(names[1]) or ()),
+            self.bool_exp(where_type, where) if where is not None else None,
+        )
+
+    def columns(self, type_: GraphQLInputObjectType, value: Any) -> dict[str, Any]:
+        """``_set``/``_inc``/``pkColumns`` values keyed by column attribute."""
+        return {omega(type_.fields[name])[1]: v for name, v in (value or {}).items()}

@@ -1,0 +1,72 @@
+"""Runs compiled statements on a DB-API connection and returns plain rows.
+
+A statement is compiled to SQL text once per plan; each request only binds its values,
+which skips SQLAlchemy's per-call work (cache keys, result objects) on the hot path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+import orjson
+
+from .compile import ParamSpec
+from .values import coerce
+
+
+class Prepared:
+    """One statement's SQL text with its binding recipe."""
+
+    __slots__ = ("sql", "_order", "_defaults", "_processors", "_params", "_json_lists")
+
+    def __init__(
+        self, stmt: sa.Executable, dialect: Dialect, params: Mapping[str, ParamSpec]
+    ) -> None:
+        compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+        self.sql: str = compiled.string
+        self._order: tuple[str, ...] | None = (
+            tuple(compiled.positiontup or ()) if compiled.positional else None
+        )
+        self._defaults: dict[str, Any] = dict(compiled.construct_params(_check=False))
+        self._processors = dict(compiled._bind_processors)
+        self._params = {f"v_{name}": spec for name, spec in params.items()}
+        self._json_lists = dialect.name == "sqlite"
+        for name, fn in self._processors.items():
+            if name in self._defaults and name not in self._params and self._defaults[name] is not None:
+                self._defaults[name] = fn(self._defaults[name])
+
+    def bind(self, variables: Mapping[str, Any]) -> Any:
+        """The DB-API parameters for one execution with these variable values."""
+        values = self._defaults
+        if self._params:
+            values = dict(values)
+            for bind_name, spec in self._params.items():
+                value = variables.get(bind_name[2:])
+                if spec.is_list:
+                    values[bind_name] = self._list(spec, value or ())
+                    continue
+                if spec.column is not None:
+                    value = coerce(spec.column, value, (bind_name[2:],))
+                fn = self._processors.get(bind_name)
+                values[bind_name] = fn(value) if fn is not None and value is not None else value
+        if self._order is None:
+            return values
+        return tuple(values[name] for name in self._order)
+
+    def _list(self, spec: ParamSpec, items: Any) -> Any:
+        column = spec.column
+        values = [coerce(column, v) if column is not None else v for v in items]
+        return orjson.dumps(values).decode() if self._json_lists else values
+
+    def rows(self, connection: Any, variables: Mapping[str, Any]) -> list[Any]:
+        """Execute on a DB-API connection and fetch every row."""
+        cursor = connection.cursor()
+        try:
+            cursor.execute(self.sql, self.bind(variables))
+            return cursor.fetchall()  # type: ignore[no-any-return]
+        finally:
+            cursor.close()

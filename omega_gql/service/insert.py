@@ -1,0 +1,153 @@
+"""Inserts: many rows or one, nested object and array relationships, and ``onConflict``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import ValidationFailed
+from ..query.boolexp import BoolExp
+from ..registry import ModelInfo
+from .unit import PK, Unit
+from .validate import check_columns, check_row
+
+
+@dataclass(frozen=True)
+class OnConflict:
+    """On a clash over ``constraint``: update ``update_columns`` (where ``where`` holds) or skip."""
+
+    constraint: str
+    update_columns: tuple[str, ...] = ()
+    where: BoolExp | None = None
+
+
+@dataclass(frozen=True)
+class Nested:
+    """Related rows inserted with their parent, under a relationship name in an input row."""
+
+    rows: tuple[Mapping[str, Any], ...]
+    on_conflict: OnConflict | None = None
+
+
+def insert(
+    unit: Unit,
+    info: ModelInfo,
+    rows: list[Mapping[str, Any]],
+    on_conflict: OnConflict | None = None,
+    path: tuple[str, ...] = (),
+) -> list[PK]:
+    """Insert ``rows`` (with nested relationships); the primary keys of the rows written."""
+    pks: list[PK] = []
+    for index, row in enumerate(rows):
+        record = _insert_one(unit, info, row, on_conflict, (*path, str(index)), filled=())
+        if record is not None and record[1]:
+            pks.append(record[0])
+    unit.record(info, "insert", pks)
+    return pks
+
+
+def _insert_one(
+    unit: Unit,
+    info: ModelInfo,
+    row: Mapping[str, Any],
+    on_conflict: OnConflict | None,
+    path: tuple[str, ...],
+    filled: tuple[str, ...],
+    parent_values: Mapping[str, Any] | None = None,
+) -> tuple[PK, bool, Mapping[str, Any]] | None:
+    """Insert one row; ``(pk, written, column values)``, or None when skipped on conflict."""
+    values = dict(parent_values or {})
+    for name, nested in row.items():
+        if info.has_relation(name) and not info.relation(name).is_array:
+            if not isinstance(nested, Nested) or len(nested.rows) != 1:
+                raise ValidationFailed(f"{name!r} takes one object", path=(*path, name))
+            target = unit.registry.target(info, name)
+            parent = _insert_one(
+                unit, target, nested.rows[0], nested.on_conflict, (*path, name, "data"), ()
+            )
+            if parent is None:
+                raise ValidationFailed(f"the related {target.name} was not inserted", path=(*path, name))
+            if parent[1]:
+                unit.record(target, "insert", [parent[0]])
+            for local, remote in info.relation(name).pairs:
+                values[local] = parent[2][remote]
+    checked = check_row(info, row, path, filled=(*filled, *values))
+    values.update(checked)
+
+    table: sa.Table = info.cls.__table__  # type: ignore[attr-defined]
+    stmt = _insert_statement(unit, info, table, on_conflict, path).values(
+        {info.column(k).column_name: v for k, v in values.items()}
+    )
+    result = unit.execute(stmt.returning(*table.c))
+    found = result.mappings().first()
+    written = found is not None
+    if found is None:
+        if on_conflict is None:
+            return None
+        found = _existing(unit, info, table, on_conflict, values)
+        if found is None:
+            return None
+    stored = {c.name: found[c.column_name] for c in info.columns}
+    pk = tuple(stored[name] for name in info.primary_key)
+
+    for name, nested in row.items():
+        if info.has_relation(name) and info.relation(name).is_array:
+            if not isinstance(nested, Nested):
+                raise ValidationFailed(f"{name!r} takes a list of objects", path=(*path, name))
+            rel = info.relation(name)
+            target = unit.registry.target(info, name)
+            fk = {remote: stored[local] for local, remote in rel.pairs}
+            child_pks = []
+            for index, child in enumerate(nested.rows):
+                record = _insert_one(
+                    unit, target, child, nested.on_conflict,
+                    (*path, name, "data", str(index)), tuple(fk), fk,
+                )
+                if record is not None and record[1]:
+                    child_pks.append(record[0])
+            unit.record(target, "insert", child_pks)
+    return pk, written, stored
+
+
+def _insert_statement(
+    unit: Unit, info: ModelInfo, table: sa.Table, on_conflict: OnConflict | None, path: tuple[str, ...]
+) -> Any:
+    dialect = unit.connection.dialect.name
+    if on_conflict is None:
+        return sa.insert(table)
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    unique = next((u for u in info.uniques if u.name == on_conflict.constraint), None)
+    if unique is None:
+        raise ValidationFailed(
+            f"{info.name} has no constraint {on_conflict.constraint!r}", path=(*path, "onConflict")
+        )
+    check_columns(info, on_conflict.update_columns, (*path, "onConflict"))
+    stmt = dialect_insert(table)
+    index = [info.column(c).column_name for c in unique.columns]
+    if not on_conflict.update_columns:
+        return stmt.on_conflict_do_nothing(index_elements=index)
+    set_ = {
+        info.column(c).column_name: stmt.excluded[info.column(c).column_name]
+        for c in on_conflict.update_columns
+    }
+    where = None
+    if on_conflict.where is not None:
+        where = unit.compiler().where(info, table, on_conflict.where)
+    return stmt.on_conflict_do_update(index_elements=index, set_=set_, where=where)
+
+
+def _existing(
+    unit: Unit, info: ModelInfo, table: sa.Table, on_conflict: OnConflict, values: Mapping[str, Any]
+) -> Any:
+    """The row an insert clashed with, so a nested insert can link to it."""
+    unique = next(u for u in info.uniques if u.name == on_conflict.constraint)
+    if any(c not in values for c in unique.columns):
+        return None
+    cond = sa.and_(*(table.c[info.column(c).column_name] == values[c] for c in unique.columns))
+    return unit.execute(sa.select(*table.c).where(cond)).mappings().first()

@@ -1,0 +1,72 @@
+"""One transaction per request, and the change events it publishes once committed."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from ..database import Database
+from ..events import ChangeEvent
+from ..events.change import Op
+from ..query.compile import Compiler
+from ..registry import ModelInfo, Registry
+from .constraints import violation
+
+T = TypeVar("T")
+PK = tuple[Any, ...]
+Publisher = Callable[[ChangeEvent], Awaitable[None]]
+
+
+class Unit:
+    """The work of one transaction: writes on ``connection`` and the events they cause."""
+
+    def __init__(self, registry: Registry, connection: Connection) -> None:
+        self.registry = registry
+        self.connection = connection
+        self.events: list[ChangeEvent] = []
+
+    @property
+    def dbapi(self) -> Any:
+        """The DB-API connection inside this transaction, for prepared reads."""
+        return self.connection.connection.driver_connection
+
+    def compiler(self) -> Compiler:
+        return Compiler(self.registry, self.connection.dialect.name)
+
+    def execute(self, stmt: sa.Executable, params: Any = None) -> sa.CursorResult[Any]:
+        try:
+            return self.connection.execute(stmt, params)
+        except IntegrityError as error:
+            raise violation(error) from None
+
+    def record(self, info: ModelInfo, op: Op, pks: list[PK]) -> None:
+        if pks:
+            self.events.append(ChangeEvent(info.table, op, tuple(pks)))
+
+
+class WriteService:
+    """Runs units of work; the only place that commits and publishes change events."""
+
+    def __init__(self, registry: Registry, database: Database) -> None:
+        self.registry = registry
+        self.database = database
+        self.publishers: list[Publisher] = []
+
+    async def run(self, fn: Callable[[Unit], T]) -> T:
+        """Run ``fn`` in one transaction; publish its events only if it commits."""
+        units: list[Unit] = []
+
+        def work(connection: Connection) -> T:
+            unit = Unit(self.registry, connection)
+            units.append(unit)
+            return fn(unit)
+
+        result = await self.database.write(work)
+        for event in units[0].events if units else ():
+            for publish in self.publishers:
+                await publish(event)
+        return result

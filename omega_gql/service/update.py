@@ -1,0 +1,57 @@
+"""Updates by bool-exp or primary key, with ``_set`` and ``_inc``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import ValidationFailed
+from ..query.boolexp import BoolExp
+from ..registry import ModelInfo
+from .unit import PK, Unit
+from .validate import check_row
+
+
+def matching(unit: Unit, info: ModelInfo, where: BoolExp | None) -> list[PK]:
+    """Primary keys of the rows ``where`` selects, in key order."""
+    stmt = unit.compiler().pks(info, where)
+    stmt = stmt.order_by(*stmt.selected_columns)
+    return [tuple(row) for row in unit.execute(stmt)]
+
+
+def pk_condition(info: ModelInfo, table: sa.Table, pks: list[PK]) -> Any:
+    columns = [table.c[c.column_name] for c in info.pk_columns]
+    if len(columns) == 1:
+        return columns[0].in_([pk[0] for pk in pks])
+    return sa.tuple_(*columns).in_(pks)
+
+
+def update(
+    unit: Unit,
+    info: ModelInfo,
+    where: BoolExp | None,
+    set_: Mapping[str, Any] | None,
+    inc: Mapping[str, Any] | None,
+    path: tuple[str, ...] = (),
+) -> list[PK]:
+    """Apply ``_set`` and ``_inc`` to the rows ``where`` selects; their primary keys."""
+    values = check_row(info, set_ or {}, (*path, "_set"), require=False)
+    increments = check_row(info, inc or {}, (*path, "_inc"), require=False)
+    for name in increments:
+        if not info.column(name).is_numeric:
+            raise ValidationFailed(f"{name!r} is not numeric", path=(*path, "_inc", name))
+        if name in values:
+            raise ValidationFailed(f"{name!r} is both set and incremented", path=(*path, "_inc", name))
+    pks = matching(unit, info, where)
+    if not pks or not (values or increments):
+        return pks
+    table: sa.Table = info.cls.__table__  # type: ignore[attr-defined]
+    assignments: dict[str, Any] = {info.column(k).column_name: v for k, v in values.items()}
+    for name, amount in increments.items():
+        column = table.c[info.column(name).column_name]
+        assignments[column.name] = column + amount
+    unit.execute(sa.update(table).where(pk_condition(info, table, pks)).values(assignments))
+    unit.record(info, "update", pks)
+    return pks
