@@ -15,6 +15,7 @@ from .errors import (
 )
 from .events import ChangeEvent
 from .graphql import Context
+from .orm import func, select
 
 __version__ = "0.1.0"
 
@@ -31,4 +32,6 @@ __all__ = [
     "Settings",
     "ValidationFailed",
     "create_app",
+    "func",
+    "select",
 ]

@@ -21,7 +21,7 @@ from .graphql import Context, GraphQLEngine, build_schema
 from .graphql.views import graphql_endpoint
 from .query.jsonsql import SUPPORTED
 from .registry import Naming, Registry, discover
-from .service import WriteService
+from .service import OnConflict, WriteService, insert
 
 
 class OmegaApp(Starlette):
@@ -67,6 +67,19 @@ class OmegaApp(Starlette):
         """Run a GraphQL operation from Python code; returns the response as a dict."""
         body = await self.graphql.execute(query, variables, operation_name, Context(self, None))
         return orjson.loads(body)  # type: ignore[no-any-return]
+
+    async def insert(self, model: type, *rows: dict[str, Any], on_conflict: OnConflict | None = None) -> list[tuple[Any, ...]]:
+        """Insert rows through the write service (validated, one transaction, events after
+        commit); returns their primary keys. Related rows nest as ``Nested(...)``."""
+        info = self.registry.of(model)
+        return await self.writes.run(lambda unit: insert(unit, info, list(rows), on_conflict))
+
+    def use_database(self, url: str) -> None:
+        """Serve another database (before start-up), e.g. a temporary one in tests."""
+        self.database.dispose()
+        database = Database(url, self.settings.pool_size)
+        self.database = self.writes.database = database
+        self.graphql.use_database(database)
 
     def on_change(self, callback: Callable[[ChangeEvent], Any]) -> None:
         """Call ``await callback(event)`` after every committed write."""

@@ -89,6 +89,14 @@ class Database:
         with self.engine.begin() as connection:
             return fn(connection)
 
+    async def scalar(self, stmt: sa.Executable) -> Any:
+        """The first column of the first row of a SQLAlchemy statement (for app code)."""
+
+        def run(connection: Connection) -> Any:
+            return connection.execute(stmt).scalar()
+
+        return await self.write(run)
+
     def create_tables(self, tables: list[sa.Table]) -> None:
         """Create the tables that do not exist yet."""
         if tables:

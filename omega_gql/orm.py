@@ -32,6 +32,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     func,
+    select,
 )
 from sqlalchemy.orm import DeclarativeBase, backref, relationship
 
@@ -65,4 +66,5 @@ __all__ = [
     "backref",
     "func",
     "relationship",
+    "select",
 ]

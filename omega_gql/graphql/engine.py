@@ -74,6 +74,12 @@ class GraphQLEngine:
         self._documents: LRU = LRU(cache_size)
         self.cache_size = cache_size
 
+    def use_database(self, database: Any) -> None:
+        """Switch to another database; plans compiled for the old one are dropped."""
+        self.database = database
+        self.planner = Planner(self.registry, database.dialect)
+        self._documents.clear()
+
     # ---- entry point ----------------------------------------------------------------
 
     async def execute(

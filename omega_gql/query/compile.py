@@ -61,17 +61,12 @@ class Compiler:
     def list_rows(self, info: ModelInfo, args: ListArgs, selection: Selection) -> sa.Select[Any]:
         """Rows of one column ``j``, each a JSON object, in the requested order."""
         alias = self.alias(info)
-        obj = self.object(info, alias, selection)
+        obj = self.json.text(self.object(info, alias, selection))
         return self.apply(info, alias, sa.select(obj.label("j")), args)
-
-    def list_array(self, info: ModelInfo, args: ListArgs, selection: Selection) -> sa.Select[Any]:
-        """One row with the whole JSON array."""
-        inner = self.list_rows(info, args, selection).subquery()
-        return sa.select(self.json.array(inner.c.j))
 
     def aggregate(self, info: ModelInfo, args: ListArgs, agg: AggregateSelection) -> sa.Select[Any]:
         """One row with the aggregate JSON object."""
-        return sa.select(self.aggregate_object(info, args, agg, None))
+        return sa.select(self.json.text(self.aggregate_object(info, args, agg, None)))
 
     def pks(self, info: ModelInfo, where: BoolExp | None) -> sa.Select[Any]:
         """The primary keys of the rows matching ``where``: the first step of a bulk write."""

@@ -40,6 +40,10 @@ class JsonSQL:
             args += [key(name), expr]
         return sa.func.json_object(*args) if self.sqlite else sa.func.json_build_object(*args)
 
+    def text(self, expr: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+        """A top-level result as JSON text, which drivers pass through unparsed."""
+        return expr if self.sqlite else sa.cast(expr, sa.Text)
+
     def embed(self, expr: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
         """A JSON text from a subquery, nested as JSON rather than as a string."""
         return sa.func.json(expr) if self.sqlite else expr
