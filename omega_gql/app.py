@@ -68,7 +68,9 @@ class OmegaApp(Starlette):
         body = await self.graphql.execute(query, variables, operation_name, Context(self, None))
         return orjson.loads(body)  # type: ignore[no-any-return]
 
-    async def insert(self, model: type, *rows: dict[str, Any], on_conflict: OnConflict | None = None) -> list[tuple[Any, ...]]:
+    async def insert(
+        self, model: type, *rows: dict[str, Any], on_conflict: OnConflict | None = None
+    ) -> list[tuple[Any, ...]]:
         """Insert rows through the write service (validated, one transaction, events after
         commit); returns their primary keys. Related rows nest as ``Nested(...)``."""
         info = self.registry.of(model)
@@ -144,7 +146,12 @@ def create_app(
     database = Database(settings.database_url, settings.pool_size)
     writes = WriteService(registry, database)
     engine = GraphQLEngine(registry, writes, settings.plan_cache_size)
-    schema = build_schema(registry, Naming.named(settings.naming), engine.resolver, _custom_schema(query, mutation, types))
+    schema = build_schema(
+        registry,
+        Naming.named(settings.naming),
+        engine.resolver,
+        _custom_schema(query, mutation, types),
+    )
     engine.schema = schema
 
     @contextlib.asynccontextmanager
@@ -173,11 +180,15 @@ def create_app(
     omega.graphql = engine
     omega.schema = schema
     # The endpoint's context needs the app, which exists only now.
-    omega.router.routes[-1] = Route("/graphql", graphql_endpoint(engine, omega), methods=["GET", "POST"], name="graphql")
+    omega.router.routes[-1] = Route(
+        "/graphql", graphql_endpoint(engine, omega), methods=["GET", "POST"], name="graphql"
+    )
     return omega
 
 
-def _custom_schema(query: type | None, mutation: type | None, types: Sequence[type]) -> GraphQLSchema | None:
+def _custom_schema(
+    query: type | None, mutation: type | None, types: Sequence[type]
+) -> GraphQLSchema | None:
     if query is None and mutation is None and not types:
         return None
     import strawberry

@@ -77,7 +77,7 @@ class Database:
             raw.close()
 
     async def write(self, fn: Callable[[Connection], T]) -> T:
-        """Call ``fn(connection)`` in one transaction: committed if it returns, rolled back if it raises."""
+        """Call ``fn(connection)`` in one transaction, rolled back if it raises."""
         if self.is_sqlite:
             return self.write_sync(fn)
         return await anyio.to_thread.run_sync(self.write_sync, fn)

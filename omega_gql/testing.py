@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import difflib
 import os
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import warnings
 
 import pytest
 
@@ -38,7 +37,9 @@ from .app import OmegaApp
 class OmegaClient(TestClient):
     """Starlette's test client with a ``graphql`` helper."""
 
-    def graphql_response(self, query: str, variables: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    def graphql_response(
+        self, query: str, variables: dict[str, Any] | None = None, **extra: Any
+    ) -> dict[str, Any]:
         """The whole JSON response (``data`` and ``errors``) of one operation."""
         response = self.post("/graphql", json={"query": query, "variables": variables, **extra})
         assert response.status_code == 200, response.text
@@ -67,11 +68,19 @@ def assert_schema_snapshot(app: OmegaApp, path: str | os.PathLike[str]) -> None:
         snapshot.write_text(actual)
         return
     if not snapshot.exists():
-        pytest.fail(f"no schema snapshot at {snapshot}; run with OMEGA_UPDATE_SNAPSHOTS=1 to write it")
+        pytest.fail(
+            f"no schema snapshot at {snapshot}; run with OMEGA_UPDATE_SNAPSHOTS=1 to write it"
+        )
     expected = snapshot.read_text()
     if expected != actual:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), str(snapshot), "schema"))
-        pytest.fail(f"the schema differs from its snapshot (OMEGA_UPDATE_SNAPSHOTS=1 updates it):\n{diff}")
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(True), actual.splitlines(True), str(snapshot), "schema"
+            )
+        )
+        pytest.fail(
+            f"the schema differs from its snapshot (OMEGA_UPDATE_SNAPSHOTS=1 updates it):\n{diff}"
+        )
 
 
 @pytest.fixture

@@ -31,7 +31,9 @@ def postgres_unavailable() -> str | None:
             engine.dispose()
             _pg_state["reason"] = None
         except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
-            _pg_state["reason"] = f"PostgreSQL at {PG_URL} is not reachable: {error.__class__.__name__}"
+            _pg_state["reason"] = (
+                f"PostgreSQL at {PG_URL} is not reachable: {error.__class__.__name__}"
+            )
     return _pg_state["reason"]
 
 

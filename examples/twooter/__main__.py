@@ -1,5 +1,7 @@
-"""``python -m examples.twooter`` serves the example on http://127.0.0.1:8000."""
+"""``python -m examples.twooter [--host H] [--port P]`` serves the example on 127.0.0.1:8000."""
 
-from omega_gql.cli import serve
+import sys
 
-serve("examples.twooter.app:app")
+from omega_gql.cli import main
+
+main(["run", "examples.twooter.app:app", *sys.argv[1:]])

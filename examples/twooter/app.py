@@ -15,7 +15,9 @@ from .models import Twoot, User
 @strawberry.type
 class Query:
     @strawberry.field(description="How many twoots a user has posted.")
-    async def twoot_count_by_user(self, info: strawberry.Info[Context, None], user_name: str) -> int:
+    async def twoot_count_by_user(
+        self, info: strawberry.Info[Context, None], user_name: str
+    ) -> int:
         stmt = select(func.count(Twoot.id)).join(Twoot.user).where(User.user_name == user_name)
         return int(await info.context.app.database.scalar(stmt))
 

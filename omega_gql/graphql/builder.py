@@ -20,10 +20,24 @@ from ..registry import ModelInfo, Naming, Registry
 from .types import TypeBuilder, list_of, nn
 
 RootKind = Literal[
-    "select", "select_by_pk", "select_aggregate",
-    "insert", "insert_one", "update", "update_by_pk", "delete", "delete_by_pk",
+    "select",
+    "select_by_pk",
+    "select_aggregate",
+    "insert",
+    "insert_one",
+    "update",
+    "update_by_pk",
+    "delete",
+    "delete_by_pk",
 ]
-MUTATIONS: tuple[str, ...] = ("insert", "insert_one", "update", "update_by_pk", "delete", "delete_by_pk")
+MUTATIONS: tuple[str, ...] = (
+    "insert",
+    "insert_one",
+    "update",
+    "update_by_pk",
+    "delete",
+    "delete_by_pk",
+)
 
 
 @dataclass(frozen=True)
@@ -41,48 +55,100 @@ class RootSpec:
 Resolver = Callable[[RootSpec], Callable[..., Any]]
 
 
-def root_fields(types: TypeBuilder, info: ModelInfo, resolver: Resolver) -> tuple[dict[str, GraphQLField], dict[str, GraphQLField]]:
+def root_fields(
+    types: TypeBuilder, info: ModelInfo, resolver: Resolver
+) -> tuple[dict[str, GraphQLField], dict[str, GraphQLField]]:
     n, t = types.n, info.table
 
-    def field(kind: RootKind, type_: Any, args: dict[str, GraphQLArgument], description: str) -> GraphQLField:
+    def field(
+        kind: RootKind, type_: Any, args: dict[str, GraphQLArgument], description: str
+    ) -> GraphQLField:
         spec = RootSpec(kind, t)
-        return GraphQLField(type_, args, resolve=resolver(spec), description=description, extensions={"omega": spec})
+        return GraphQLField(
+            type_, args, resolve=resolver(spec), description=description, extensions={"omega": spec}
+        )
 
     obj = types.object(info)
     query = {
-        n.root(t): field("select", nn(list_of(obj)), types.list_args(info), f'fetch data from the table: "{t}"'),
+        n.root(t): field(
+            "select", nn(list_of(obj)), types.list_args(info), f'fetch data from the table: "{t}"'
+        ),
         n.root(t, "aggregate"): field(
-            "select_aggregate", nn(types.aggregate(info)), types.list_args(info),
+            "select_aggregate",
+            nn(types.aggregate(info)),
+            types.list_args(info),
             f'fetch aggregated fields from the table: "{t}"',
         ),
         n.root(t, "by_pk"): field(
-            "select_by_pk", obj, types.pk_args(info), f'fetch data from the table: "{t}" using primary key columns'
+            "select_by_pk",
+            obj,
+            types.pk_args(info),
+            f'fetch data from the table: "{t}" using primary key columns',
         ),
     }
-    conflict = {n.field("on_conflict"): GraphQLArgument(types.on_conflict(info), description="upsert condition")}
-    update_args = {"_set": GraphQLArgument(types.set_input(info), description="sets the columns of the filtered rows to the given values")}
+    conflict = {
+        n.field("on_conflict"): GraphQLArgument(
+            types.on_conflict(info), description="upsert condition"
+        )
+    }
+    update_args = {
+        "_set": GraphQLArgument(
+            types.set_input(info),
+            description="sets the columns of the filtered rows to the given values",
+        )
+    }
     inc = types.inc_input(info)
     if inc is not None:
-        update_args = {"_inc": GraphQLArgument(inc, description="increments the numeric columns with given value of the filtered values"), **update_args}
-    where = {"where": GraphQLArgument(nn(types.bool_exp(info)), description="filter the rows which have to be affected")}
+        update_args = {
+            "_inc": GraphQLArgument(
+                inc,
+                description="increments the numeric columns of the filtered rows",
+            ),
+            **update_args,
+        }
+    where = {
+        "where": GraphQLArgument(
+            nn(types.bool_exp(info)), description="filter the rows which have to be affected"
+        )
+    }
     response = types.mutation_response(info)
     mutation = {
         n.root("delete", t): field("delete", response, where, f'delete data from the table: "{t}"'),
-        n.root("delete", t, "by_pk"): field("delete_by_pk", obj, types.pk_args(info), f'delete single row from the table: "{t}"'),
+        n.root("delete", t, "by_pk"): field(
+            "delete_by_pk", obj, types.pk_args(info), f'delete single row from the table: "{t}"'
+        ),
         n.root("insert", t): field(
-            "insert", response,
-            {"objects": GraphQLArgument(nn(list_of(types.insert_input(info))), description="the rows to be inserted"), **conflict},
+            "insert",
+            response,
+            {
+                "objects": GraphQLArgument(
+                    nn(list_of(types.insert_input(info))), description="the rows to be inserted"
+                ),
+                **conflict,
+            },
             f'insert data into the table: "{t}"',
         ),
         n.root("insert", t, "one"): field(
-            "insert_one", obj,
-            {"object": GraphQLArgument(nn(types.insert_input(info)), description="the row to be inserted"), **conflict},
+            "insert_one",
+            obj,
+            {
+                "object": GraphQLArgument(
+                    nn(types.insert_input(info)), description="the row to be inserted"
+                ),
+                **conflict,
+            },
             f'insert a single row into the table: "{t}"',
         ),
-        n.root("update", t): field("update", response, {**update_args, **where}, f'update data of the table: "{t}"'),
+        n.root("update", t): field(
+            "update", response, {**update_args, **where}, f'update data of the table: "{t}"'
+        ),
         n.root("update", t, "by_pk"): field(
-            "update_by_pk", obj,
-            {**update_args, n.field("pk_columns"): GraphQLArgument(nn(types.pk_columns_input(info)))},
+            "update_by_pk",
+            obj,
+            {
+                **update_args,
+                n.field("pk_columns"): GraphQLArgument(nn(types.pk_columns_input(info))),
+            },
             f'update single row of the table: "{t}"',
         ),
     }
@@ -137,7 +203,13 @@ def _check_names(schema: GraphQLSchema, custom: GraphQLSchema | None) -> None:
     for name, named in custom.type_map.items():
         if name.startswith("__") or name in ("Query", "Mutation", "Subscription"):
             continue
-        if schema.type_map.get(name) is not named and name not in ("String", "Int", "Float", "Boolean", "ID"):
+        if schema.type_map.get(name) is not named and name not in (
+            "String",
+            "Int",
+            "Float",
+            "Boolean",
+            "ID",
+        ):
             raise ConfigurationError(
                 f"custom type {name!r} clashes with a generated type. Possible fix: rename it."
             )

@@ -48,7 +48,9 @@ class Document:
     fragments: dict[str, FragmentDefinitionNode]
     generated_only: bool
     structural: tuple[str, ...] = ()
-    plans: dict[tuple[Any, ...], list[tuple[str, ReadPlan | WritePlan | str]]] = field(default_factory=dict)
+    plans: dict[tuple[Any, ...], list[tuple[str, ReadPlan | WritePlan | str]]] = field(
+        default_factory=dict
+    )
 
 
 class LRU(OrderedDict[Any, Any]):
@@ -102,7 +104,9 @@ class GraphQLEngine:
             if op == OperationType.MUTATION and not allow_mutation:
                 raise BadRequest("mutations are not allowed over GET; use POST")
             coerced = get_variable_values(
-                self.schema, doc.operation.variable_definitions or (), dict(variables or {})  # type: ignore[arg-type]
+                self.schema,
+                doc.operation.variable_definitions or (),
+                dict(variables or {}),  # type: ignore[arg-type]
             )
             if isinstance(coerced, list):
                 return orjson.dumps({"errors": [error_dict(e) for e in coerced]})
@@ -115,7 +119,9 @@ class GraphQLEngine:
             else:
                 parts = await self.database.read(lambda conn: self._run_reads(plans, conn, coerced))
         except (OmegaError, GraphQLError) as error:
-            return orjson.dumps({"data": None, "errors": [error_dict(error, getattr(error, "graphql_path", None))]})
+            return orjson.dumps(
+                {"data": None, "errors": [error_dict(error, getattr(error, "graphql_path", None))]}
+            )
         except Exception as error:  # noqa: BLE001 - any other failure is reported, not raised
             return orjson.dumps({"data": None, "errors": [error_dict(error)]})
         body = ",".join(f'"{key}":{value}' for key, value in parts)
@@ -123,7 +129,9 @@ class GraphQLEngine:
 
     # ---- documents and plans --------------------------------------------------------
 
-    def document(self, query: str | None, operation_name: str | None) -> Document | list[dict[str, Any]]:
+    def document(
+        self, query: str | None, operation_name: str | None
+    ) -> Document | list[dict[str, Any]]:
         if not query or not isinstance(query, str):
             raise BadRequest("the request has no GraphQL query")
         cache_key = (query, operation_name)
@@ -134,16 +142,26 @@ class GraphQLEngine:
         try:
             document = parse(query)
         except GraphQLError as error:
-            return [{"message": error.message, "locations": [loc._asdict() for loc in error.locations or ()], "extensions": {"code": "validation-failed"}}]
+            return [
+                {
+                    "message": error.message,
+                    "locations": [loc._asdict() for loc in error.locations or ()],
+                    "extensions": {"code": "validation-failed"},
+                }
+            ]
         errors = validate(self.schema, document)
         if errors:
             return [error_dict(e) for e in errors]
         operation = get_operation_ast(document, operation_name)
         if operation is None:
             raise BadRequest(
-                f"unknown operation {operation_name!r}" if operation_name else "operationName is required when a document has several operations"
+                f"unknown operation {operation_name!r}"
+                if operation_name
+                else "operationName is required when a document has several operations"
             )
-        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
         root = self.schema.get_root_type(operation.operation)
         generated = True
         tr = Translator(self.registry, {}, fragments)
@@ -151,7 +169,11 @@ class GraphQLEngine:
             name = node.name.value
             if name == "__typename":
                 continue
-            if root is None or name not in root.fields or not isinstance(omega(root.fields[name]), RootSpec):
+            if (
+                root is None
+                or name not in root.fields
+                or not isinstance(omega(root.fields[name]), RootSpec)
+            ):
                 generated = False
         doc = Document(document, operation, fragments, generated)
         self._documents.put(cache_key, doc)
@@ -166,7 +188,9 @@ class GraphQLEngine:
         finally:
             tr.included = saved  # type: ignore[method-assign]
 
-    def _plans(self, doc: Document, variables: Mapping[str, Any]) -> list[tuple[str, ReadPlan | WritePlan | str]]:
+    def _plans(
+        self, doc: Document, variables: Mapping[str, Any]
+    ) -> list[tuple[str, ReadPlan | WritePlan | str]]:
         key = tuple(_freeze(variables.get(name)) for name in doc.structural)
         plans = doc.plans.get(key)
         if plans is not None:
@@ -190,16 +214,28 @@ class GraphQLEngine:
         return plans
 
     @staticmethod
-    def _run_reads(plans: list[tuple[str, Any]], connection: Any, variables: Mapping[str, Any]) -> list[tuple[str, str]]:
-        return [(key, plan if isinstance(plan, str) else plan.run(connection, variables)) for key, plan in plans]
+    def _run_reads(
+        plans: list[tuple[str, Any]], connection: Any, variables: Mapping[str, Any]
+    ) -> list[tuple[str, str]]:
+        return [
+            (key, plan if isinstance(plan, str) else plan.run(connection, variables))
+            for key, plan in plans
+        ]
 
     @staticmethod
-    def _run_writes(plans: list[tuple[str, Any]], unit: Any, variables: Mapping[str, Any]) -> list[tuple[str, str]]:
-        return [(key, plan if isinstance(plan, str) else plan.run(unit, variables)) for key, plan in plans]
+    def _run_writes(
+        plans: list[tuple[str, Any]], unit: Any, variables: Mapping[str, Any]
+    ) -> list[tuple[str, str]]:
+        return [
+            (key, plan if isinstance(plan, str) else plan.run(unit, variables))
+            for key, plan in plans
+        ]
 
     # ---- general execution ------------------------------------------------------------
 
-    async def _execute_general(self, doc: Document, variables: Mapping[str, Any], context: Any) -> bytes:
+    async def _execute_general(
+        self, doc: Document, variables: Mapping[str, Any], context: Any
+    ) -> bytes:
         assert self.schema is not None
         result = execute(
             self.schema,
@@ -223,7 +259,9 @@ class GraphQLEngine:
         async def resolve(_root: Any, info: Any, **_args: Any) -> Any:
             variables = _plain(info.variable_values)
             tr = Translator(self.registry, variables, info.fragments)
-            plan = self.planner.plan(spec, info.parent_type.fields[info.field_name], info.field_nodes[0], tr)
+            plan = self.planner.plan(
+                spec, info.parent_type.fields[info.field_name], info.field_nodes[0], tr
+            )
             if isinstance(plan, WritePlan):
                 text = await self.writes.run(lambda unit: plan.run(unit, variables))
             else:

@@ -8,7 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
-from graphql import FieldNode, GraphQLField, GraphQLInputObjectType, GraphQLObjectType, get_named_type, get_nullable_type
+from graphql import (
+    FieldNode,
+    GraphQLField,
+    GraphQLInputObjectType,
+    GraphQLObjectType,
+    get_named_type,
+    get_nullable_type,
+)
 
 from ..query.boolexp import And, Compare, Param
 from ..query.compile import Compiler
@@ -79,7 +86,9 @@ class WritePlan:
                 parts.append(f'"{key}":"{what.partition(":")[2]}"')
         return "{" + ",".join(parts) + "}"
 
-    def read(self, unit: Unit, pks: list[tuple[Any, ...]], variables: Mapping[str, Any]) -> list[str]:
+    def read(
+        self, unit: Unit, pks: list[tuple[Any, ...]], variables: Mapping[str, Any]
+    ) -> list[str]:
         if not pks or not self.selection.fields:
             return []
         prepared = self.returning
@@ -89,7 +98,17 @@ class WritePlan:
             compiler = Compiler(self.registry, unit.connection.dialect.name)
             from ..query.boolexp import Or
 
-            where = Or(tuple(And(tuple(Compare(c, "eq", v) for c, v in zip(self.info.primary_key, pk, strict=True))) for pk in pks))
+            where = Or(
+                tuple(
+                    And(
+                        tuple(
+                            Compare(c, "eq", v)
+                            for c, v in zip(self.info.primary_key, pk, strict=True)
+                        )
+                    )
+                    for pk in pks
+                )
+            )
             stmt = compiler.list_rows(self.info, ListArgs(where=where), self.selection)
             prepared = Prepared(stmt, unit.connection.dialect, compiler.params)
         else:
@@ -107,7 +126,9 @@ def substitute(value: Any, variables: Mapping[str, Any]) -> Any:
         items = [substitute(v, variables) for v in value]
         return items if isinstance(value, list) else tuple(items)
     if is_dataclass(value) and not isinstance(value, type):
-        return replace(value, **{f.name: substitute(getattr(value, f.name), variables) for f in fields(value)})
+        return replace(
+            value, **{f.name: substitute(getattr(value, f.name), variables) for f in fields(value)}
+        )
     return value
 
 
@@ -118,30 +139,55 @@ class Planner:
         self.registry = registry
         self.dialect = dialect
 
-    def plan(self, spec: RootSpec, field_def: GraphQLField, node: FieldNode, tr: Translator) -> ReadPlan | WritePlan:
+    def plan(
+        self, spec: RootSpec, field_def: GraphQLField, node: FieldNode, tr: Translator
+    ) -> ReadPlan | WritePlan:
         info = self.registry.by_table(spec.table)
         key = node.alias.value if node.alias else node.name.value
         compiler = Compiler(self.registry, self.dialect.name)
         out_type: GraphQLObjectType = get_named_type(field_def.type)  # type: ignore[assignment]
         if spec.kind == "select":
-            stmt = compiler.list_rows(info, tr.list_args(info, field_def, node), tr.selection(info, out_type, node.selection_set))
+            stmt = compiler.list_rows(
+                info,
+                tr.list_args(info, field_def, node),
+                tr.selection(info, out_type, node.selection_set),
+            )
             return ReadPlan(key, Prepared(stmt, self.dialect, compiler.params), "list")
         if spec.kind == "select_aggregate":
-            stmt = compiler.aggregate(info, tr.list_args(info, field_def, node), tr.aggregate(info, out_type, node.selection_set))
+            stmt = compiler.aggregate(
+                info,
+                tr.list_args(info, field_def, node),
+                tr.aggregate(info, out_type, node.selection_set),
+            )
             return ReadPlan(key, Prepared(stmt, self.dialect, compiler.params), "value")
         args = tr.arguments(field_def, node)
         if spec.kind == "select_by_pk":
             where = self._pk_where(info, field_def, args)
-            stmt = compiler.list_rows(info, ListArgs(where=where, limit=1), tr.selection(info, out_type, node.selection_set))
+            stmt = compiler.list_rows(
+                info,
+                ListArgs(where=where, limit=1),
+                tr.selection(info, out_type, node.selection_set),
+            )
             return ReadPlan(key, Prepared(stmt, self.dialect, compiler.params), "one")
         return self._write(spec, info, key, field_def, node, tr, args, out_type)
 
     def _pk_where(self, info: ModelInfo, field_def: GraphQLField, args: Mapping[str, Any]) -> Any:
         names = list(field_def.args)
-        return And(tuple(Compare(c, "eq", args[n]) for c, n in zip(info.primary_key, names, strict=True)))
+        return And(
+            tuple(Compare(c, "eq", args[n]) for c, n in zip(info.primary_key, names, strict=True))
+        )
 
-    def _write(self, spec: RootSpec, info: ModelInfo, key: str, field_def: GraphQLField, node: FieldNode,
-               tr: Translator, args: dict[str, Any], out_type: GraphQLObjectType) -> WritePlan:
+    def _write(
+        self,
+        spec: RootSpec,
+        info: ModelInfo,
+        key: str,
+        field_def: GraphQLField,
+        node: FieldNode,
+        tr: Translator,
+        args: dict[str, Any],
+        out_type: GraphQLObjectType,
+    ) -> WritePlan:
         arg_types = {name: get_nullable_type(a.type) for name, a in field_def.args.items()}
         conflict_arg = next((n for n in field_def.args if n not in ("objects", "object")), None)
         inputs: dict[str, Any] = {}
@@ -151,16 +197,24 @@ class Planner:
             input_type: GraphQLInputObjectType = get_named_type(field_def.args[rows_arg].type)  # type: ignore[assignment]
             rows = args[rows_arg] if kind == "insert" else [args[rows_arg]]
             inputs["rows"] = tr.insert_rows(input_type, rows)
-            inputs["on_conflict"] = tr.on_conflict(arg_types[conflict_arg], args.get(conflict_arg)) if conflict_arg else None  # type: ignore[arg-type]
+            inputs["on_conflict"] = (
+                tr.on_conflict(arg_types[conflict_arg], args.get(conflict_arg))
+                if conflict_arg
+                else None
+            )  # type: ignore[arg-type]
         elif kind in ("update", "update_by_pk"):
             inputs["set"] = tr.columns(arg_types["_set"], args.get("_set"))  # type: ignore[arg-type]
-            inputs["inc"] = tr.columns(arg_types["_inc"], args.get("_inc")) if "_inc" in arg_types else {}  # type: ignore[arg-type]
+            inputs["inc"] = (
+                tr.columns(arg_types["_inc"], args.get("_inc")) if "_inc" in arg_types else {}
+            )  # type: ignore[arg-type]
             if kind == "update":
                 inputs["where"] = tr.bool_exp(arg_types["where"], args["where"])  # type: ignore[arg-type]
             else:
                 pk_name = next(n for n in field_def.args if n not in ("_set", "_inc"))
                 pk_values = tr.columns(arg_types[pk_name], args[pk_name])  # type: ignore[arg-type]
-                inputs["where"] = And(tuple(Compare(c, "eq", pk_values[c]) for c in info.primary_key))
+                inputs["where"] = And(
+                    tuple(Compare(c, "eq", pk_values[c]) for c in info.primary_key)
+                )
         elif kind == "delete":
             inputs["where"] = tr.bool_exp(arg_types["where"], args["where"])  # type: ignore[arg-type]
         else:
@@ -179,11 +233,17 @@ class Planner:
                 what = omega(out_type.fields[sub.name.value])[0]
                 response.append((sub_key, what))
                 if what == "returning":
-                    selection = tr.selection(info, get_named_type(out_type.fields[sub.name.value].type), sub.selection_set)  # type: ignore[arg-type]
+                    selection = tr.selection(
+                        info,
+                        get_named_type(out_type.fields[sub.name.value].type),
+                        sub.selection_set,
+                    )  # type: ignore[arg-type]
         returning = None
         if len(info.primary_key) == 1 and selection.fields:
             compiler = Compiler(self.registry, self.dialect.name)
             where = Compare(info.primary_key[0], "in", Param(PKS))
             stmt = compiler.list_rows(info, ListArgs(where=where), selection)
             returning = Prepared(stmt, self.dialect, compiler.params)
-        return WritePlan(key, spec, info, inputs, selection, returning, tuple(response), self.registry)
+        return WritePlan(
+            key, spec, info, inputs, selection, returning, tuple(response), self.registry
+        )

@@ -33,7 +33,12 @@ HASURA_NAMES: dict[ColumnKind, str] = {
     "uuid": "uuid",
     "json": "jsonb",
 }
-BUILT_IN = {"Int": GraphQLInt, "Float": GraphQLFloat, "String": GraphQLString, "Boolean": GraphQLBoolean}
+BUILT_IN = {
+    "Int": GraphQLInt,
+    "Float": GraphQLFloat,
+    "String": GraphQLString,
+    "Boolean": GraphQLBoolean,
+}
 
 
 def _serialize(value: Any) -> Any:
@@ -50,7 +55,11 @@ def _parse_as(kind: ColumnKind) -> Any:
             return value
         if kind in ("bigint",) and isinstance(value, (int, str)) and not isinstance(value, bool):
             return int(value)
-        if kind == "numeric" and isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        if (
+            kind == "numeric"
+            and isinstance(value, (int, float, str))
+            and not isinstance(value, bool)
+        ):
             return decimal.Decimal(str(value))
         if not isinstance(value, str):
             raise ValueError(f"expected a string, got {value!r}")

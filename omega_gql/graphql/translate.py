@@ -83,7 +83,11 @@ class Translator:
         nullable = get_nullable_type(type_)  # type: ignore[type-var]
         if isinstance(node, VariableNode):
             name = node.name.value
-            if is_leaf_type(nullable) and not isinstance(nullable, GraphQLEnumType) and nullable.name != "Boolean":  # type: ignore[union-attr]
+            if (
+                is_leaf_type(nullable)
+                and not isinstance(nullable, GraphQLEnumType)
+                and nullable.name != "Boolean"
+            ):  # type: ignore[union-attr]
                 return Param(name)
             return self.variable(name)
         if isinstance(node, NullValueNode):
@@ -143,7 +147,9 @@ class Translator:
                 return False
         return True
 
-    def selection(self, info: ModelInfo, type_: GraphQLObjectType, selection_set: SelectionSetNode | None) -> Selection:
+    def selection(
+        self, info: ModelInfo, type_: GraphQLObjectType, selection_set: SelectionSetNode | None
+    ) -> Selection:
         fields: list[Any] = []
         for node in self.collect(selection_set):
             key = node.alias.value if node.alias else node.name.value
@@ -160,16 +166,28 @@ class Translator:
             target = self.registry.target(info, attr)
             target_type = get_named_type(field_def.type)
             if kind == "object":
-                fields.append(ObjectField(key, attr, self.selection(target, target_type, node.selection_set)))  # type: ignore[arg-type]
+                fields.append(
+                    ObjectField(key, attr, self.selection(target, target_type, node.selection_set))
+                )  # type: ignore[arg-type]
             elif kind == "array":
                 args = self.list_args(target, field_def, node)
-                fields.append(ArrayField(key, attr, args, self.selection(target, target_type, node.selection_set)))  # type: ignore[arg-type]
+                fields.append(
+                    ArrayField(
+                        key, attr, args, self.selection(target, target_type, node.selection_set)
+                    )
+                )  # type: ignore[arg-type]
             elif kind == "aggregate":
                 args = self.list_args(target, field_def, node)
-                fields.append(AggregateField(key, attr, args, self.aggregate(target, target_type, node.selection_set)))  # type: ignore[arg-type]
+                fields.append(
+                    AggregateField(
+                        key, attr, args, self.aggregate(target, target_type, node.selection_set)
+                    )
+                )  # type: ignore[arg-type]
         return Selection(tuple(fields))
 
-    def aggregate(self, info: ModelInfo, type_: GraphQLObjectType, selection_set: SelectionSetNode | None) -> AggregateSelection:
+    def aggregate(
+        self, info: ModelInfo, type_: GraphQLObjectType, selection_set: SelectionSetNode | None
+    ) -> AggregateSelection:
         agg_key = nodes_key = None
         agg_fields: list[Any] = []
         nodes = None
@@ -181,14 +199,18 @@ class Translator:
                 extra.append(ConstField(key, type_.name))
             elif name == "nodes":
                 nodes_key = key
-                nodes = self.selection(info, get_named_type(type_.fields[name].type), node.selection_set)  # type: ignore[arg-type]
+                nodes = self.selection(
+                    info, get_named_type(type_.fields[name].type), node.selection_set
+                )  # type: ignore[arg-type]
             elif name == "aggregate":
                 agg_key = key
                 agg_type: GraphQLObjectType = get_named_type(type_.fields[name].type)  # type: ignore[assignment]
                 agg_fields = self.aggregate_fields(agg_type, node.selection_set)
         return AggregateSelection(agg_key, tuple(agg_fields), nodes_key, nodes, tuple(extra))
 
-    def aggregate_fields(self, type_: GraphQLObjectType, selection_set: SelectionSetNode | None) -> list[Any]:
+    def aggregate_fields(
+        self, type_: GraphQLObjectType, selection_set: SelectionSetNode | None
+    ) -> list[Any]:
         out: list[Any] = []
         for node in self.collect(selection_set):
             key = node.alias.value if node.alias else node.name.value
@@ -221,7 +243,9 @@ class Translator:
         values = list(raw.values())
         # Argument names differ per naming convention; their order is fixed by types.list_args.
         distinct_on, limit, offset, order_by, where = values[:5]
-        where_type: GraphQLInputObjectType = get_nullable_type(list(field_def.args.values())[4].type)  # type: ignore[assignment]
+        where_type: GraphQLInputObjectType = get_nullable_type(
+            list(field_def.args.values())[4].type
+        )  # type: ignore[assignment]
         order_type = get_named_type(list(field_def.args.values())[3].type)
         return ListArgs(
             where=self.bool_exp(where_type, where) if where is not None else None,
@@ -264,7 +288,9 @@ class Translator:
             terms.extend(self._order_item(type_, item, ()))
         return tuple(terms)
 
-    def _order_item(self, type_: GraphQLInputObjectType, item: Mapping[str, Any], path: tuple[str, ...]) -> list[OrderTerm]:
+    def _order_item(
+        self, type_: GraphQLInputObjectType, item: Mapping[str, Any], path: tuple[str, ...]
+    ) -> list[OrderTerm]:
         terms: list[OrderTerm] = []
         for name, direction in item.items():
             if direction is None:
@@ -272,7 +298,9 @@ class Translator:
             field = type_.fields[name]
             meta = omega(field)
             if meta[0] == "relation":
-                terms.extend(self._order_item(get_nullable_type(field.type), direction, (*path, meta[1])))  # type: ignore[arg-type]
+                terms.extend(
+                    self._order_item(get_nullable_type(field.type), direction, (*path, meta[1]))
+                )  # type: ignore[arg-type]
             else:
                 terms.append(OrderTerm((*path, meta[1]), direction))
         return terms
@@ -297,7 +325,10 @@ class Translator:
                 rows = data if isinstance(data, list) else [data]
                 out[attr] = Nested(
                     tuple(self.insert_row(data_type, r) for r in rows),
-                    self.on_conflict(get_nullable_type(rel_type.fields[conflict_name].type), value.get(conflict_name)),  # type: ignore[arg-type]
+                    self.on_conflict(
+                        get_nullable_type(rel_type.fields[conflict_name].type),
+                        value.get(conflict_name),
+                    ),  # type: ignore[arg-type]
                 )
         return out
 

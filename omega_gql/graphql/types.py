@@ -127,7 +127,9 @@ class TypeBuilder:
                 return out
 
             return GraphQLObjectType(
-                self.n.type(info.table), fields, description=f'columns and relationships of "{info.table}"'
+                self.n.type(info.table),
+                fields,
+                description=f'columns and relationships of "{info.table}"',
             )
 
         return self._once(info, "object", make)  # type: ignore[no-any-return]
@@ -150,8 +152,12 @@ class TypeBuilder:
             return GraphQLObjectType(
                 self.n.type(info.table, "aggregate"),
                 lambda: {
-                    "aggregate": GraphQLField(self.aggregate_fields(info), extensions={"omega": ("aggregate_fields",)}),
-                    "nodes": GraphQLField(nn(list_of(self.object(info))), extensions={"omega": ("nodes",)}),
+                    "aggregate": GraphQLField(
+                        self.aggregate_fields(info), extensions={"omega": ("aggregate_fields",)}
+                    ),
+                    "nodes": GraphQLField(
+                        nn(list_of(self.object(info))), extensions={"omega": ("nodes",)}
+                    ),
                 },
                 description=f'aggregated selection of "{info.table}"',
             )
@@ -189,14 +195,18 @@ class TypeBuilder:
         comparable = [c for c in info.columns if c.is_comparable]
         return {"avg": numeric, "max": comparable, "min": comparable, "sum": numeric}
 
-    def function_fields(self, info: ModelInfo, function: str, columns: list[ColumnInfo]) -> GraphQLObjectType:
+    def function_fields(
+        self, info: ModelInfo, function: str, columns: list[ColumnInfo]
+    ) -> GraphQLObjectType:
         def field_type(c: ColumnInfo) -> GraphQLOutputType:
             return GraphQLFloat if function == "avg" else self.scalar(c)
 
         return GraphQLObjectType(
             self.n.type(info.table, function, "fields"),
             {
-                self.n.field(c.name): GraphQLField(field_type(c), extensions={"omega": ("column", c.name)})
+                self.n.field(c.name): GraphQLField(
+                    field_type(c), extensions={"omega": ("column", c.name)}
+                )
                 for c in columns
             },
             description=f'aggregate {function} on columns of "{info.table}"',
@@ -208,11 +218,13 @@ class TypeBuilder:
                 self.n.type(info.table, "mutation_response"),
                 {
                     self.n.field("affected_rows"): GraphQLField(
-                        nn(GraphQLInt), description="number of rows affected by the mutation",
+                        nn(GraphQLInt),
+                        description="number of rows affected by the mutation",
                         extensions={"omega": ("affected_rows",)},
                     ),
                     "returning": GraphQLField(
-                        nn(list_of(self.object(info))), description="data from the rows affected by the mutation",
+                        nn(list_of(self.object(info))),
+                        description="data from the rows affected by the mutation",
                         extensions={"omega": ("returning",)},
                     ),
                 },
@@ -289,7 +301,9 @@ class TypeBuilder:
         def make() -> GraphQLInputObjectType:
             def fields() -> dict[str, GraphQLInputField]:
                 out = {
-                    self.n.field(c.name): GraphQLInputField(self.order_by, extensions={"omega": ("column", c.name)})
+                    self.n.field(c.name): GraphQLInputField(
+                        self.order_by, extensions={"omega": ("column", c.name)}
+                    )
                     for c in info.columns
                 }
                 for rel in info.relations:
@@ -312,13 +326,16 @@ class TypeBuilder:
         def make() -> GraphQLInputObjectType:
             def fields() -> dict[str, GraphQLInputField]:
                 out = {
-                    self.n.field(c.name): GraphQLInputField(self.scalar(c), extensions={"omega": ("column", c.name)})
+                    self.n.field(c.name): GraphQLInputField(
+                        self.scalar(c), extensions={"omega": ("column", c.name)}
+                    )
                     for c in info.columns
                 }
                 for rel in info.relations:
                     target = self.registry.target(info, rel.name)
                     out[self.n.field(rel.name)] = GraphQLInputField(
-                        self.rel_insert_input(target, rel.is_array), extensions={"omega": ("relation", rel.name)}
+                        self.rel_insert_input(target, rel.is_array),
+                        extensions={"omega": ("relation", rel.name)},
                     )
                 return out
 
@@ -343,7 +360,8 @@ class TypeBuilder:
                         self.on_conflict(info), description="upsert condition"
                     ),
                 },
-                description=f'input type for inserting {"array" if is_array else "object"} relation for remote table "{info.table}"',
+                description=f"input type for inserting {'array' if is_array else 'object'} "
+                f'relation for remote table "{info.table}"',
             )
 
         return self._once(info, kind, make)  # type: ignore[no-any-return]
@@ -371,7 +389,12 @@ class TypeBuilder:
             "set_input",
             lambda: GraphQLInputObjectType(
                 self.n.type(info.table, "set_input"),
-                {self.n.field(c.name): GraphQLInputField(self.scalar(c), extensions={"omega": ("column", c.name)}) for c in info.columns},
+                {
+                    self.n.field(c.name): GraphQLInputField(
+                        self.scalar(c), extensions={"omega": ("column", c.name)}
+                    )
+                    for c in info.columns
+                },
                 description=f'input type for updating data in table "{info.table}"',
             ),
         )
@@ -385,7 +408,12 @@ class TypeBuilder:
             "inc_input",
             lambda: GraphQLInputObjectType(
                 self.n.type(info.table, "inc_input"),
-                {self.n.field(c.name): GraphQLInputField(self.scalar(c), extensions={"omega": ("column", c.name)}) for c in numeric},
+                {
+                    self.n.field(c.name): GraphQLInputField(
+                        self.scalar(c), extensions={"omega": ("column", c.name)}
+                    )
+                    for c in numeric
+                },
                 description=f'input type for incrementing numeric columns in table "{info.table}"',
             ),
         )
@@ -396,7 +424,12 @@ class TypeBuilder:
             "pk_columns_input",
             lambda: GraphQLInputObjectType(
                 self.n.type(info.table, "pk_columns_input"),
-                {self.n.field(c.name): GraphQLInputField(nn(self.scalar(c)), extensions={"omega": ("column", c.name)}) for c in info.pk_columns},
+                {
+                    self.n.field(c.name): GraphQLInputField(
+                        nn(self.scalar(c)), extensions={"omega": ("column", c.name)}
+                    )
+                    for c in info.pk_columns
+                },
                 description=f'primary key columns input for table: "{info.table}"',
             ),
         )

@@ -24,7 +24,9 @@ class Context:
 
 
 def _bad_request(message: str, status: int = 400) -> Response:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": "bad-request"}}]}, status)
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": "bad-request"}}]}, status
+    )
 
 
 def graphql_endpoint(engine: GraphQLEngine, app: Any) -> Any:
@@ -39,7 +41,11 @@ def graphql_endpoint(engine: GraphQLEngine, app: Any) -> Any:
             except orjson.JSONDecodeError:
                 return _bad_request("variables is not valid JSON")
             body = await engine.execute(
-                params.get("query"), variables, params.get("operationName"), context, allow_mutation=False
+                params.get("query"),
+                variables,
+                params.get("operationName"),
+                context,
+                allow_mutation=False,
             )
             return Response(body, media_type="application/json")
         if request.method != "POST":
@@ -61,7 +67,11 @@ def graphql_endpoint(engine: GraphQLEngine, app: Any) -> Any:
             variables = item.get("variables")
             if variables is not None and not isinstance(variables, dict):
                 return _bad_request("variables must be a JSON object")
-            results.append(await engine.execute(item.get("query"), variables, item.get("operationName"), context))
+            results.append(
+                await engine.execute(
+                    item.get("query"), variables, item.get("operationName"), context
+                )
+            )
         body = b"[" + b",".join(results) + b"]" if batch else results[0]
         return Response(body, media_type="application/json")
 

@@ -9,6 +9,16 @@ from .ordering import OrderTerm
 from .selection import ListArgs, Selection
 
 __all__ = [
-    "And", "BoolExp", "Compare", "Compiler", "ListArgs", "Not", "Or", "OrderTerm", "Param",
-    "Prepared", "Related", "Selection",
+    "And",
+    "BoolExp",
+    "Compare",
+    "Compiler",
+    "ListArgs",
+    "Not",
+    "Or",
+    "OrderTerm",
+    "Param",
+    "Prepared",
+    "Related",
+    "Selection",
 ]

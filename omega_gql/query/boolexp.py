@@ -11,10 +11,34 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Operator = Literal[
-    "eq", "neq", "gt", "gte", "lt", "lte", "in", "nin", "is_null", "like", "nlike", "ilike", "nilike"
+    "eq",
+    "neq",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "in",
+    "nin",
+    "is_null",
+    "like",
+    "nlike",
+    "ilike",
+    "nilike",
 ]
 OPERATORS: tuple[str, ...] = (
-    "eq", "neq", "gt", "gte", "lt", "lte", "in", "nin", "is_null", "like", "nlike", "ilike", "nilike"
+    "eq",
+    "neq",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "in",
+    "nin",
+    "is_null",
+    "like",
+    "nlike",
+    "ilike",
+    "nilike",
 )
 TEXT_OPERATORS: tuple[str, ...] = ("like", "nlike", "ilike", "nilike")
 

@@ -117,7 +117,8 @@ class Compiler:
         target = self.registry.model(rel.target)
         return sa.and_(
             *(
-                talias.c[target.column(remote).column_name] == alias.c[info.column(local).column_name]
+                talias.c[target.column(remote).column_name]
+                == alias.c[info.column(local).column_name]
                 for local, remote in rel.pairs
             )
         )
@@ -186,7 +187,9 @@ class Compiler:
 
     # ---- filtering, ordering, paging ----------------------------------------------------
 
-    def apply(self, info: ModelInfo, alias: Table, stmt: sa.Select[Any], args: ListArgs) -> sa.Select[Any]:
+    def apply(
+        self, info: ModelInfo, alias: Table, stmt: sa.Select[Any], args: ListArgs
+    ) -> sa.Select[Any]:
         if args.where is not None:
             stmt = stmt.where(self.where(info, alias, args.where))
         order = self.order(info, alias, args.order_by) or [
@@ -254,7 +257,10 @@ class Compiler:
         talias = self.alias(target)
         inner = self.order_expr(target, talias, path[1:])
         return (
-            sa.select(inner).where(self.join(info, alias, path[0], talias)).limit(1).scalar_subquery()
+            sa.select(inner)
+            .where(self.join(info, alias, path[0], talias))
+            .limit(1)
+            .scalar_subquery()
         )
 
     def where(self, info: ModelInfo, alias: Table, exp: BoolExp) -> Expr:
@@ -269,7 +275,9 @@ class Compiler:
         if isinstance(exp, Related):
             target = self.registry.target(info, exp.relation)
             talias = self.alias(target)
-            cond = sa.and_(self.join(info, alias, exp.relation, talias), self.where(target, talias, exp.where))
+            cond = sa.and_(
+                self.join(info, alias, exp.relation, talias), self.where(target, talias, exp.where)
+            )
             return sa.exists(sa.select(sa.literal_column("1")).select_from(talias).where(cond))
         return self.compare(info, alias, exp)
 

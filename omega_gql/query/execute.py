@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
-
-import orjson
 
 from .compile import ParamSpec
 from .values import coerce
@@ -36,7 +35,11 @@ class Prepared:
         self._params = {f"v_{name}": spec for name, spec in params.items()}
         self._json_lists = dialect.name == "sqlite"
         for name, fn in self._processors.items():
-            if name in self._defaults and name not in self._params and self._defaults[name] is not None:
+            if (
+                name in self._defaults
+                and name not in self._params
+                and self._defaults[name] is not None
+            ):
                 self._defaults[name] = fn(self._defaults[name])
 
     def bind(self, variables: Mapping[str, Any]) -> Any:

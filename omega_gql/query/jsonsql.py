@@ -57,7 +57,11 @@ class JsonSQL:
     def string(self, value: str) -> sa.ColumnElement[Any]:
         if not _SAFE_KEY.match(value):
             raise ValueError(f"not a GraphQL name: {value!r}")
-        return sa.literal_column(f"'{value}'") if self.sqlite else sa.literal_column(f"'{value}'::text")
+        return (
+            sa.literal_column(f"'{value}'")
+            if self.sqlite
+            else sa.literal_column(f"'{value}'::text")
+        )
 
     def value(self, column: ColumnInfo, expr: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
         """A column as its JSON value: booleans as true/false, timestamps as ISO 8601 text."""

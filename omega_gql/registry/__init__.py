@@ -7,4 +7,12 @@ from .info import ColumnInfo, ModelInfo, RelationInfo, UniqueInfo
 from .naming import Naming
 from .registry import Registry
 
-__all__ = ["ColumnInfo", "ModelInfo", "Naming", "RelationInfo", "Registry", "UniqueInfo", "discover"]
+__all__ = [
+    "ColumnInfo",
+    "ModelInfo",
+    "Naming",
+    "RelationInfo",
+    "Registry",
+    "UniqueInfo",
+    "discover",
+]

@@ -6,7 +6,17 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 ColumnKind = Literal[
-    "int", "bigint", "float", "numeric", "string", "bool", "datetime", "date", "time", "uuid", "json"
+    "int",
+    "bigint",
+    "float",
+    "numeric",
+    "string",
+    "bool",
+    "datetime",
+    "date",
+    "time",
+    "uuid",
+    "json",
 ]
 
 

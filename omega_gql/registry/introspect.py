@@ -89,7 +89,11 @@ def introspect(cls: type) -> ModelInfo:
         if isinstance(cons, sa.UniqueConstraint):
             cols = tuple(attr_of[c] for c in cons.columns)
             cname = cons.name if isinstance(cons.name, str) else None
-            uniques.append(UniqueInfo(cname or f"{table.name}_{'_'.join(c.name for c in cons.columns)}_key", cols))
+            uniques.append(
+                UniqueInfo(
+                    cname or f"{table.name}_{'_'.join(c.name for c in cons.columns)}_key", cols
+                )
+            )
     for col in table.columns:
         if col.unique and not any(u.columns == (attr_of[col],) for u in uniques):
             uniques.append(UniqueInfo(f"{table.name}_{col.name}_key", (attr_of[col],)))

@@ -22,7 +22,12 @@ def camel(name: str) -> str:
     words = _words(name)
     if not words:
         return name
-    return lead + words[0][:1].lower() + words[0][1:] + "".join(w[:1].upper() + w[1:] for w in words[1:])
+    return (
+        lead
+        + words[0][:1].lower()
+        + words[0][1:]
+        + "".join(w[:1].upper() + w[1:] for w in words[1:])
+    )
 
 
 def pascal(name: str) -> str:

@@ -69,7 +69,9 @@ def _insert_one(
                 unit, target, nested.rows[0], nested.on_conflict, (*path, name, "data"), ()
             )
             if parent is None:
-                raise ValidationFailed(f"the related {target.name} was not inserted", path=(*path, name))
+                raise ValidationFailed(
+                    f"the related {target.name} was not inserted", path=(*path, name)
+                )
             if parent[1]:
                 unit.record(target, "insert", [parent[0]])
             for local, remote in info.relation(name).pairs:
@@ -103,8 +105,13 @@ def _insert_one(
             child_pks = []
             for index, child in enumerate(nested.rows):
                 record = _insert_one(
-                    unit, target, child, nested.on_conflict,
-                    (*path, name, "data", str(index)), tuple(fk), fk,
+                    unit,
+                    target,
+                    child,
+                    nested.on_conflict,
+                    (*path, name, "data", str(index)),
+                    tuple(fk),
+                    fk,
                 )
                 if record is not None and record[1]:
                     child_pks.append(record[0])
@@ -113,7 +120,11 @@ def _insert_one(
 
 
 def _insert_statement(
-    unit: Unit, info: ModelInfo, table: sa.Table, on_conflict: OnConflict | None, path: tuple[str, ...]
+    unit: Unit,
+    info: ModelInfo,
+    table: sa.Table,
+    on_conflict: OnConflict | None,
+    path: tuple[str, ...],
 ) -> Any:
     dialect = unit.connection.dialect.name
     if on_conflict is None:

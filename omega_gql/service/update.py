@@ -43,7 +43,9 @@ def update(
         if not info.column(name).is_numeric:
             raise ValidationFailed(f"{name!r} is not numeric", path=(*path, "_inc", name))
         if name in values:
-            raise ValidationFailed(f"{name!r} is both set and incremented", path=(*path, "_inc", name))
+            raise ValidationFailed(
+                f"{name!r} is both set and incremented", path=(*path, "_inc", name)
+            )
     pks = matching(unit, info, where)
     if not pks or not (values or increments):
         return pks

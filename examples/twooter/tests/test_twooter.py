@@ -1,0 +1,47 @@
+"""The Twooter example, tested the way an app's authors test theirs: with omega_gql.testing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from examples.twooter.app import app
+from omega_gql.testing import OmegaClient, assert_schema_snapshot
+
+SNAPSHOT = Path(__file__).resolve().parents[3] / "tests" / "snapshots" / "twooter.graphql"
+
+
+def test_schema_matches_the_committed_snapshot() -> None:
+    assert_schema_snapshot(app, SNAPSHOT)
+
+
+def test_chat_post_stores_a_twoot_and_creates_its_user_once(omega_client: OmegaClient) -> None:
+    for message in ("hello", "again"):
+        response = omega_client.post("/chat", data={"user": "ann", "message": message})
+        assert response.status_code == 201, response.text
+    data = omega_client.graphql(
+        '{ user { userName twoots(orderBy: [{id: ASC}]) { content } } twootCountByUser(userName: "ann") }'
+    )
+    assert data == {
+        "user": [{"userName": "ann", "twoots": [{"content": "hello"}, {"content": "again"}]}],
+        "twootCountByUser": 2,
+    }
+
+
+def test_chat_without_a_message_is_refused_and_stores_nothing(omega_client: OmegaClient) -> None:
+    response = omega_client.post("/chat", data={"user": "ann"})
+    assert response.status_code == 400
+    assert "required" in response.text
+    assert omega_client.graphql("{ twootAggregate { aggregate { count } } }") == {
+        "twootAggregate": {"aggregate": {"count": 0}}
+    }
+
+
+def test_custom_query_counts_only_that_users_twoots(omega_client: OmegaClient) -> None:
+    omega_client.graphql(
+        'mutation { insertUser(objects: [{userName: "ann", twoots: {data: [{content: "a"}]}},'
+        ' {userName: "bob", twoots: {data: [{content: "b1"}, {content: "b2"}]}}]) { affectedRows } }'
+    )
+    assert omega_client.graphql('{ twootCountByUser(userName: "bob") }') == {"twootCountByUser": 2}
+    assert omega_client.graphql('{ twootCountByUser(userName: "nobody") }') == {
+        "twootCountByUser": 0
+    }
