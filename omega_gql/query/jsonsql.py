@@ -74,7 +74,12 @@ class JsonSQL:
                 else_=sa.func.json("false"),
             )
         if column.kind == "datetime":
-            return sa.func.replace(expr, " ", "T")
+            # ISO 8601 spelled as PostgreSQL spells it: no trailing zeros in the fraction.
+            iso = sa.func.replace(expr, " ", "T")
+            return sa.case(
+                (sa.func.instr(expr, ".") > 0, sa.func.rtrim(sa.func.rtrim(iso, "0"), ".")),
+                else_=iso,
+            )
         if column.kind == "json":
             return sa.func.json(expr)
         return expr

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
-
 from ..errors import ConstraintViolation
 
 
-def violation(error: IntegrityError) -> ConstraintViolation:
-    """A client-facing error naming the kind of constraint the database refused."""
-    text = str(error.orig) if error.orig is not None else str(error)
+def violation(error: Exception) -> ConstraintViolation:
+    """A client-facing error naming the kind of constraint the database refused.
+
+    ``error`` is SQLAlchemy's ``IntegrityError`` or the driver's own.
+    """
+    orig = getattr(error, "orig", None)
+    text = str(orig if orig is not None else error)
     lowered = text.lower()
     if "foreign key" in lowered:
         kind = "foreign key"

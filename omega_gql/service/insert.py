@@ -80,11 +80,13 @@ def _insert_one(
     values.update(checked)
 
     table: sa.Table = info.cls.__table__  # type: ignore[attr-defined]
-    stmt = _insert_statement(unit, info, table, on_conflict, path).values(
-        {info.column(k).column_name: v for k, v in values.items()}
-    )
-    result = unit.execute(stmt.returning(*table.c))
-    found = result.mappings().first()
+    if on_conflict is None:
+        found = _plain_insert(unit, info, table, values)
+    else:
+        stmt = _insert_statement(unit, info, table, on_conflict, path).values(
+            {info.column(k).column_name: v for k, v in values.items()}
+        )
+        found = unit.execute(stmt.returning(*table.c)).mappings().first()
     written = found is not None
     if found is None:
         if on_conflict is None:
@@ -117,6 +119,36 @@ def _insert_one(
                     child_pks.append(record[0])
             unit.record(target, "insert", child_pks)
     return pk, written, stored
+
+
+def _plain_insert(
+    unit: Unit, info: ModelInfo, table: sa.Table, values: Mapping[str, Any]
+) -> Mapping[str, Any] | None:
+    """The common insert, compiled once per set of columns given."""
+    names = tuple(sorted(values))
+
+    def build() -> sa.Executable:
+        binds = {
+            info.column(n).column_name: sa.bindparam(
+                f"v_{n}", type_=table.c[info.column(n).column_name].type
+            )
+            for n in names
+        }
+        return sa.insert(table).values(binds).returning(*table.c)
+
+    rows = unit.run_prepared(("insert", info.table, names), build, dict(values))
+    if not rows:
+        return None
+    processors = _result_processors(unit, table)
+    return {
+        c.name: (fn(v) if (fn := processors[i]) is not None else v)
+        for i, (c, v) in enumerate(zip(table.c, rows[0], strict=True))
+    }
+
+
+def _result_processors(unit: Unit, table: sa.Table) -> list[Any]:
+    dialect = unit.connection.dialect
+    return [c.type._cached_result_processor(dialect, None) for c in table.c]
 
 
 def _insert_statement(

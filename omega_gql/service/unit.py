@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from ..database import Database
 from ..events import ChangeEvent
 from ..events.change import Op
-from ..query.compile import Compiler
+from ..query.compile import Compiler, ParamSpec
+from ..query.execute import Prepared
 from ..registry import ModelInfo, Registry
 from .constraints import violation
 
@@ -24,10 +25,27 @@ Publisher = Callable[[ChangeEvent], Awaitable[None]]
 class Unit:
     """The work of one transaction: writes on ``connection`` and the events they cause."""
 
-    def __init__(self, registry: Registry, connection: Connection) -> None:
+    def __init__(
+        self, registry: Registry, connection: Connection, prepared: dict[Any, Prepared]
+    ) -> None:
         self.registry = registry
         self.connection = connection
         self.events: list[ChangeEvent] = []
+        self._prepared = prepared
+
+    def run_prepared(
+        self, key: Any, build: Callable[[], sa.Executable], params: dict[str, Any]
+    ) -> list[Any]:
+        """Run a statement compiled once per ``key``; values bind as ``v_<name>``."""
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            stmt = build()
+            prepared = Prepared(stmt, self.connection.dialect, {n: ParamSpec(None) for n in params})
+            self._prepared[key] = prepared
+        try:
+            return prepared.rows(self.dbapi, params)
+        except self.connection.dialect.loaded_dbapi.IntegrityError as error:
+            raise violation(error) from None
 
     @property
     def dbapi(self) -> Any:
@@ -55,16 +73,20 @@ class WriteService:
         self.registry = registry
         self.database = database
         self.publishers: list[Publisher] = []
+        # Compiled write statements, by shape; bounded by the number of column sets used.
+        self._prepared: dict[Any, Prepared] = {}
 
     async def run(self, fn: Callable[[Unit], T]) -> T:
         """Run ``fn`` in one transaction; publish its events only if it commits."""
         units: list[Unit] = []
 
         def work(connection: Connection) -> T:
-            unit = Unit(self.registry, connection)
+            unit = Unit(self.registry, connection, self._prepared)
             units.append(unit)
             return fn(unit)
 
+        if len(self._prepared) > 4096:
+            self._prepared.clear()
         result = await self.database.write(work)
         for event in units[0].events if units else ():
             for publish in self.publishers:
