@@ -9,6 +9,7 @@ from typing import Any
 
 from graphql import (
     GraphQLBoolean,
+    GraphQLError,
     GraphQLFloat,
     GraphQLInt,
     GraphQLScalarType,
@@ -51,6 +52,12 @@ def _serialize(value: Any) -> Any:
 
 def _parse_as(kind: ColumnKind) -> Any:
     def parse(value: Any) -> Any:
+        try:
+            return _parse(value)
+        except (ValueError, TypeError, ArithmeticError) as error:
+            raise GraphQLError(f"Expected a {kind} value, got {value!r}: {error}") from None
+
+    def _parse(value: Any) -> Any:
         if kind == "json":
             return value
         if kind in ("bigint",) and isinstance(value, (int, str)) and not isinstance(value, bool):

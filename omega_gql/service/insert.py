@@ -139,16 +139,8 @@ def _plain_insert(
     rows = unit.run_prepared(("insert", info.table, names), build, dict(values))
     if not rows:
         return None
-    processors = _result_processors(unit, table)
-    return {
-        c.name: (fn(v) if (fn := processors[i]) is not None else v)
-        for i, (c, v) in enumerate(zip(table.c, rows[0], strict=True))
-    }
-
-
-def _result_processors(unit: Unit, table: sa.Table) -> list[Any]:
-    dialect = unit.connection.dialect
-    return [c.type._cached_result_processor(dialect, None) for c in table.c]
+    # Raw driver values: they only serve to link keys, which need no type processing.
+    return {c.name: v for c, v in zip(table.c, rows[0], strict=True)}
 
 
 def _insert_statement(
