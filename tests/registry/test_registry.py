@@ -1,0 +1,89 @@
+"""The registry: what it learns from the models, and the errors it raises at build time."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Column, ForeignKey, Integer, String, Table
+from sqlalchemy.orm import DeclarativeBase, relationship
+
+from examples.twooter.models import Twoot, User
+from omega_gql import ConfigurationError, create_app
+from omega_gql.registry import Naming, Registry, discover
+
+
+def test_columns_keys_uniques_and_relationships_both_ways() -> None:
+    registry = Registry([User, Twoot])
+    user, twoot = registry.of(User), registry.of(Twoot)
+    assert [c.name for c in twoot.columns] == ["id", "content", "posted_at", "user_id"]
+    assert twoot.primary_key == ("id",)
+    assert twoot.column("content").is_required and not twoot.column("posted_at").is_required
+    assert [u.name for u in user.uniques] == ["user_pkey", "user_user_name_key"]
+    assert twoot.relation("user").pairs == (("user_id", "id"),)
+    assert not twoot.relation("user").is_array
+    assert user.relation("twoots").is_array and user.relation("twoots").target == "Twoot"
+
+
+def test_models_are_discovered_from_the_app_module() -> None:
+    import examples.twooter.app  # noqa: F401 - imported so discovery can see it
+
+    assert {m.__name__ for m in discover("examples.twooter.app")} == {"User", "Twoot"}
+
+
+@pytest.mark.parametrize(
+    ("convention", "expected"),
+    [
+        ("graphql-default", ("twootByPk", "insertTwootOne", "TwootBoolExp", "userName", "_isNull", "DESC_NULLS_LAST")),
+        ("hasura-default", ("twoot_by_pk", "insert_twoot_one", "twoot_bool_exp", "user_name", "_is_null", "desc_nulls_last")),
+    ],
+    ids=["graphql-default", "hasura-default"],
+)
+def test_naming_conventions(convention: str, expected: tuple[str, ...]) -> None:
+    n = Naming.named(convention)
+    got = (
+        n.root("twoot", "by_pk"),
+        n.root("insert", "twoot", "one"),
+        n.type("twoot", "bool_exp"),
+        n.field("user_name"),
+        n.operator("_is_null"),
+        n.enum_value("desc_nulls_last"),
+    )
+    assert got == expected
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+_tags = Table("tag_link", _Base.metadata, Column("post_id", ForeignKey("post.id")), Column("tag_id", ForeignKey("tag.id")))
+
+
+class Tag(_Base):
+    __tablename__ = "tag"
+    id = Column(Integer, primary_key=True)
+
+
+class Post(_Base):
+    __tablename__ = "post"
+    id = Column(Integer, primary_key=True)
+    title = Column(String)
+    tags = relationship(Tag, secondary=_tags)
+
+
+def test_unsupported_relationship_fails_at_build_time_with_a_fix() -> None:
+    with pytest.raises(ConfigurationError, match="Post.tags.*Possible fix"):
+        Registry([Post, Tag])
+
+
+def test_a_relationship_to_a_model_not_served_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="Twoot.user points to User"):
+        Registry([Twoot])
+
+
+def test_no_models_is_a_clear_error() -> None:
+    with pytest.raises(ConfigurationError, match="no models found"):
+        create_app("tests.registry.test_registry_nothing_here", database_url="sqlite://")
+
+
+def test_an_unsupported_database_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="not supported"):
+        create_app(models=[User, Twoot], database_url="mysql://localhost/db")

@@ -1,0 +1,73 @@
+"""The write service: one transaction per unit, change events only after commit."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+
+from examples.twooter.models import Twoot, User
+from omega_gql import ChangeEvent, ConstraintViolation, OmegaApp, ValidationFailed
+from omega_gql.service import Nested, OnConflict, insert
+
+
+def run(coro):  # type: ignore[no-untyped-def]
+    return asyncio.run(coro)
+
+
+@pytest.fixture
+def started(app: OmegaApp) -> Iterator[OmegaApp]:
+    app.create_tables()
+    yield app
+    app.database.dispose()
+
+
+def events_of(app: OmegaApp) -> list[ChangeEvent]:
+    seen: list[ChangeEvent] = []
+
+    async def record(event: ChangeEvent) -> None:
+        seen.append(event)
+
+    app.on_change(record)
+    return seen
+
+
+def test_committed_insert_publishes_one_event_per_table(started: OmegaApp) -> None:
+    seen = events_of(started)
+    [(twoot_id,)] = run(started.insert(Twoot, {"content": "hi", "user": Nested(({"user_name": "ann"},))}))
+    assert [(e.table, e.op) for e in seen] == [("user", "insert"), ("twoot", "insert")]
+    assert seen[1].pks == ((twoot_id,),)
+
+
+def test_rolled_back_insert_publishes_nothing_and_writes_nothing(started: OmegaApp) -> None:
+    seen = events_of(started)
+    user = registry_user = started.registry.of(User)
+    twoot = started.registry.of(Twoot)
+
+    def work(unit):  # type: ignore[no-untyped-def]
+        insert(unit, registry_user, [{"user_name": "ann"}])
+        insert(unit, twoot, [{"content": "orphan", "user_id": 999}])
+
+    with pytest.raises(ConstraintViolation):
+        run(started.writes.run(work))
+    assert seen == []
+    assert run(started.execute("{ userAggregate { aggregate { count } } }")) == {
+        "data": {"userAggregate": {"aggregate": {"count": 0}}}
+    }
+    assert user.name == "User"
+
+
+def test_missing_required_column_names_the_field(started: OmegaApp) -> None:
+    with pytest.raises(ValidationFailed) as failure:
+        run(started.insert(Twoot, {"user_id": 1}))
+    assert failure.value.path[-1] == "content"
+
+
+def test_nested_insert_links_to_an_existing_row_on_conflict(started: OmegaApp) -> None:
+    run(started.insert(User, {"user_name": "ann"}))
+    author = Nested(({"user_name": "ann"},), OnConflict("user_user_name_key"))
+    run(started.insert(Twoot, {"content": "a", "user": author}))
+    run(started.insert(Twoot, {"content": "b", "user": author}))
+    data = run(started.execute("{ user { userName twootsAggregate { aggregate { count } } } }"))
+    assert data == {"data": {"user": [{"userName": "ann", "twootsAggregate": {"aggregate": {"count": 2}}}]}}
