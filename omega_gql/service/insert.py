@@ -26,7 +26,11 @@ class OnConflict:
 
 @dataclass(frozen=True)
 class Nested:
-    """Related rows inserted with their parent, under a relationship name in an input row."""
+    """Related rows inserted with their parent, under a relationship name in an input row.
+
+    A plain dict (object relationship) or list of dicts (array relationship) is read as
+    ``Nested`` without ``on_conflict``.
+    """
 
     rows: tuple[Mapping[str, Any], ...]
     on_conflict: OnConflict | None = None
@@ -60,6 +64,7 @@ def _insert_one(
 ) -> tuple[PK, bool, Mapping[str, Any]] | None:
     """Insert one row; ``(pk, written, column values)``, or None when skipped on conflict."""
     values = dict(parent_values or {})
+    row = {k: _as_nested(info, k, v) for k, v in row.items()}
     for name, nested in row.items():
         if info.has_relation(name) and not info.relation(name).is_array:
             if not isinstance(nested, Nested) or len(nested.rows) != 1:
@@ -119,6 +124,17 @@ def _insert_one(
                     child_pks.append(record[0])
             unit.record(target, "insert", child_pks)
     return pk, written, stored
+
+
+def _as_nested(info: ModelInfo, name: str, value: Any) -> Any:
+    """Plain dicts and lists under a relationship name, as Python callers write them."""
+    if not info.has_relation(name) or isinstance(value, Nested):
+        return value
+    if isinstance(value, Mapping):
+        return Nested((value,))
+    if isinstance(value, (list, tuple)) and all(isinstance(v, Mapping) for v in value):
+        return Nested(tuple(value))
+    return value
 
 
 def _plain_insert(
