@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import shutil
 import subprocess
@@ -69,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{db} exists but has not {args.users} users and {args.twoots} twoots; "
               "not overwriting it", file=sys.stderr)  # fmt: skip
         return 2
+    # Both cores are in use during a run: anything else running skews the figures.
+    load = args.load_before = os.getloadavg()[0]
+    if load > 0.5:
+        print(f"WARNING: load average {load:.2f} before the run; other processes may skew it")
     built = data.ensure_database(db, args.users, args.twoots)
     print(f"database: {db} ({'built' if built else 'reused'})")
     lua_dir = data.DATA_DIR / "lua"
@@ -233,6 +238,7 @@ def settings(args: argparse.Namespace, db: Path) -> dict[str, Any]:
         "database": str(db),
         "omega_app": args.omega_app,
         "python": platform.python_version(),
+        "load_average_before": args.load_before,
         "server_cpu": servers.SERVER_CPU,
         "load_cpu": wrk.LOAD_CPU,
     }
