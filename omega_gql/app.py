@@ -145,10 +145,11 @@ def create_app(
         raise ConfigurationError(f"database {backend!r} is not supported; use SQLite or PostgreSQL")
     database = Database(settings.database_url, settings.pool_size)
     writes = WriteService(registry, database)
-    engine = GraphQLEngine(registry, writes, settings.plan_cache_size)
+    names = Naming.named(settings.naming)
+    engine = GraphQLEngine(registry, writes, settings.plan_cache_size, names.field)
     schema = build_schema(
         registry,
-        Naming.named(settings.naming),
+        names,
         engine.resolver,
         _custom_schema(query, mutation, types),
     )

@@ -8,7 +8,7 @@ the generated root fields resolved by the same plans.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +48,7 @@ class Document:
     fragments: dict[str, FragmentDefinitionNode]
     generated_only: bool
     structural: tuple[str, ...] = ()
+    params: tuple[str, ...] = ()
     plans: dict[tuple[Any, ...], list[tuple[str, ReadPlan | WritePlan | str]]] = field(
         default_factory=dict
     )
@@ -67,8 +68,15 @@ class LRU(OrderedDict[Any, Any]):
 class GraphQLEngine:
     """The GraphQL surface's executor over the query engine and the write service."""
 
-    def __init__(self, registry: Registry, writes: WriteService, cache_size: int = 512) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        writes: WriteService,
+        cache_size: int = 512,
+        rename: Callable[[str], str] | None = None,
+    ) -> None:
         self.registry = registry
+        self.rename = rename
         self.writes = writes
         self.database = writes.database
         self.planner = Planner(registry, self.database.dialect)
@@ -119,9 +127,7 @@ class GraphQLEngine:
             else:
                 parts = await self.database.read(lambda conn: self._run_reads(plans, conn, coerced))
         except (OmegaError, GraphQLError) as error:
-            return orjson.dumps(
-                {"data": None, "errors": [error_dict(error, getattr(error, "graphql_path", None))]}
-            )
+            return orjson.dumps({"data": None, "errors": [error_dict(error, None, self.rename)]})
         except Exception as error:  # noqa: BLE001 - any other failure is reported, not raised
             return orjson.dumps({"data": None, "errors": [error_dict(error)]})
         body = ",".join(f'"{key}":{value}' for key, value in parts)
@@ -191,7 +197,7 @@ class GraphQLEngine:
     def _plans(
         self, doc: Document, variables: Mapping[str, Any]
     ) -> list[tuple[str, ReadPlan | WritePlan | str]]:
-        key = tuple(_freeze(variables.get(name)) for name in doc.structural)
+        key = _plan_key(doc, variables)
         plans = doc.plans.get(key)
         if plans is not None:
             return plans
@@ -208,9 +214,10 @@ class GraphQLEngine:
             field_def = root.fields[node.name.value]
             plans.append((response_key, self.planner.plan(omega(field_def), field_def, node, tr)))
         doc.structural = tuple(sorted(set(doc.structural) | tr.structural))
+        doc.params = tuple(sorted(set(doc.params) | tr.params))
         if len(doc.plans) >= 64:
             doc.plans.clear()
-        doc.plans[tuple(_freeze(variables.get(name)) for name in doc.structural)] = plans
+        doc.plans[_plan_key(doc, variables)] = plans
         return plans
 
     @staticmethod
@@ -250,7 +257,9 @@ class GraphQLEngine:
         assert isinstance(result, ExecutionResult)
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
-            out["errors"] = [error_dict(e, list(e.path) if e.path else None) for e in result.errors]
+            out["errors"] = [
+                error_dict(e, list(e.path) if e.path else None, self.rename) for e in result.errors
+            ]
         return orjson.dumps(out)
 
     def resolver(self, spec: RootSpec) -> Any:
@@ -282,6 +291,15 @@ def _by_response_key(source: Any, info: Any, **_args: Any) -> Any:
         return source.get(info.path.key)
     value = getattr(source, info.field_name, None)
     return value() if callable(value) else value
+
+
+def _plan_key(doc: Document, variables: Mapping[str, Any]) -> tuple[Any, ...]:
+    """Plans differ by the values of structural variables and the presence of the others."""
+    values = tuple(_freeze(variables.get(name)) for name in doc.structural)
+    presence = tuple(
+        0 if name not in variables else 1 if variables[name] is None else 2 for name in doc.params
+    )
+    return values + presence
 
 
 def _freeze(value: Any) -> Any:

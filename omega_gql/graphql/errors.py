@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from graphql import GraphQLError
@@ -12,19 +13,31 @@ from ..errors import OmegaError
 log = logging.getLogger("omega_gql")
 
 
-def error_dict(error: BaseException, path: list[str | int] | None = None) -> dict[str, Any]:
-    """The spec's error object for any exception, with Hasura's ``extensions.code``."""
+def error_dict(
+    error: BaseException,
+    path: list[str | int] | None = None,
+    rename: Callable[[str], str] | None = None,
+) -> dict[str, Any]:
+    """The spec's error object for any exception, with Hasura's ``extensions.code``.
+
+    ``rename`` spells the engine's attribute names as this schema's field names.
+    """
     if isinstance(error, GraphQLError):
         original = error.original_error
         if original is not None and not isinstance(original, GraphQLError):
-            return error_dict(original, list(error.path) if error.path else path)
+            return error_dict(original, list(error.path) if error.path else path, rename)
         out = error.formatted
         out.setdefault("extensions", {})["code"] = "validation-failed"
         return dict(out)
     if isinstance(error, OmegaError):
-        out = {"message": error.message, "extensions": {"code": error.code, **error.extra}}
-        if error.path:
-            out["extensions"]["path"] = "$." + ".".join(error.path)
+        message, segments = error.message, list(error.path)
+        if rename is not None:
+            segments = [rename(s) if not s.isdigit() else s for s in error.path]
+            for old, new in zip(error.path, segments, strict=True):
+                message = message.replace(f"'{old}'", f"'{new}'")
+        out = {"message": message, "extensions": {"code": error.code, **error.extra}}
+        if segments:
+            out["extensions"]["path"] = "$." + ".".join(segments)
     else:
         log.exception("unexpected error while executing a GraphQL request", exc_info=error)
         out = {"message": "unexpected error", "extensions": {"code": "unexpected"}}

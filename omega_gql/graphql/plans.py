@@ -64,8 +64,12 @@ class WritePlan:
         kind, info = self.spec.kind, self.info
         path = (self.key,)
         returned: list[str] | None = None
+        affected: int | None = None
         if kind in ("insert", "insert_one"):
+            first_event = len(unit.events)
             pks = insert(unit, info, inputs["rows"], inputs["on_conflict"], path)
+            # As Hasura counts them: every row written, nested ones included.
+            affected = sum(len(e.pks) for e in unit.events[first_event:])
         elif kind in ("update", "update_by_pk"):
             pks = update(unit, info, inputs["where"], inputs["set"], inputs["inc"], path)
         else:
@@ -79,7 +83,7 @@ class WritePlan:
         parts = []
         for key, what in self.response:
             if what == "affected_rows":
-                parts.append(f'"{key}":{len(pks)}')
+                parts.append(f'"{key}":{len(pks) if affected is None else affected}')
             elif what == "returning":
                 parts.append(f'"{key}":[' + ",".join(returned) + "]")
             else:

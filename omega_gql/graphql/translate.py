@@ -54,6 +54,9 @@ from ..registry import ModelInfo, Registry
 from ..service import Nested, OnConflict
 
 
+ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
+
+
 def omega(definition: Any) -> Any:
     return (definition.extensions or {}).get("omega")
 
@@ -71,6 +74,7 @@ class Translator:
         self.variables = variables
         self.fragments = fragments
         self.structural: set[str] = set()
+        self.params: set[str] = set()
 
     # ---- values ---------------------------------------------------------------------
 
@@ -83,6 +87,13 @@ class Translator:
         nullable = get_nullable_type(type_)  # type: ignore[type-var]
         if isinstance(node, VariableNode):
             name = node.name.value
+            # Whether a scalar variable is omitted, null or set changes the query (an omitted
+            # input field is absent); its value does not, so it stays a Param.
+            self.params.add(name)
+            if name not in self.variables:
+                return ABSENT
+            if self.variables[name] is None:
+                return None
             if (
                 is_leaf_type(nullable)
                 and not isinstance(nullable, GraphQLEnumType)
@@ -94,11 +105,14 @@ class Translator:
             return None
         if isinstance(nullable, GraphQLList):
             items = node.values if isinstance(node, ListValueNode) else (node,)
-            return [self.materialize(item, nullable.of_type) for item in items]
+            values = [self.materialize(item, nullable.of_type) for item in items]
+            return [None if v is ABSENT else v for v in values]
         if isinstance(nullable, GraphQLInputObjectType) and isinstance(node, ObjectValueNode):
             out = {}
             for f in node.fields:
-                out[f.name.value] = self.materialize(f.value, nullable.fields[f.name.value].type)
+                value = self.materialize(f.value, nullable.fields[f.name.value].type)
+                if value is not ABSENT:
+                    out[f.name.value] = value
             for name, field in nullable.fields.items():
                 if name not in out and field.default_value is not Undefined:
                     out[name] = field.default_value
@@ -109,8 +123,9 @@ class Translator:
         given = {a.name.value: a.value for a in node.arguments or ()}
         out: dict[str, Any] = {}
         for name, arg in field_def.args.items():
-            if name in given:
-                out[name] = self.materialize(given[name], arg.type)
+            value = self.materialize(given[name], arg.type) if name in given else ABSENT
+            if value is not ABSENT:
+                out[name] = value
             elif arg.default_value is not Undefined:
                 out[name] = arg.default_value
             else:

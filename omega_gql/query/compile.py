@@ -38,6 +38,7 @@ class ParamSpec:
 
     column: ColumnInfo | None
     is_list: bool = False
+    is_page: bool = False
 
 
 Table = sa.TableClause | sa.Alias
@@ -208,7 +209,7 @@ class Compiler:
 
     def page_value(self, value: Any, name: str) -> Any:
         if isinstance(value, Param):
-            self.params[value.name] = ParamSpec(None)
+            self.params[value.name] = ParamSpec(None, is_page=True)
             return sa.bindparam(f"v_{value.name}", None, type_=sa.Integer, required=False)
         if not isinstance(value, int) or value < 0:
             raise ValidationFailed(f"{name} must be a non-negative integer", path=(name,))

@@ -13,6 +13,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
+from ..errors import ValidationFailed
 from .compile import ParamSpec
 from .values import coerce
 
@@ -54,6 +55,10 @@ class Prepared:
                     continue
                 if spec.column is not None:
                     value = coerce(spec.column, value, (bind_name[2:],))
+                elif spec.is_page and (not isinstance(value, int) or value < 0):
+                    raise ValidationFailed(
+                        f"${bind_name[2:]} must be a non-negative integer", path=(bind_name[2:],)
+                    )
                 fn = self._processors.get(bind_name)
                 values[bind_name] = fn(value) if fn is not None and value is not None else value
         if self._order is None:

@@ -55,5 +55,19 @@ def update(
         column = table.c[info.column(name).column_name]
         assignments[column.name] = column + amount
     unit.execute(sa.update(table).where(pk_condition(info, table, pks)).values(assignments))
+    if any(name in values or name in increments for name in info.primary_key):
+        pks = [_moved(info, pk, values, increments) for pk in pks]
     unit.record(info, "update", pks)
     return pks
+
+
+def _moved(info: ModelInfo, pk: PK, values: Mapping[str, Any], increments: Mapping[str, Any]) -> PK:
+    """A row's primary key after an update that sets or increments part of it."""
+    return tuple(
+        values[name]
+        if name in values
+        else old + increments.get(name, 0)
+        if name in increments
+        else old
+        for name, old in zip(info.primary_key, pk, strict=True)
+    )
