@@ -111,14 +111,15 @@ class GraphQLEngine:
                 raise BadRequest("subscriptions are served over WebSocket")
             if op == OperationType.MUTATION and not allow_mutation:
                 raise BadRequest("mutations are not allowed over GET; use POST")
-            coerced = get_variable_values(
+            assert self.schema is not None
+            raw = get_variable_values(
                 self.schema,
                 doc.operation.variable_definitions or (),
-                dict(variables or {}),  # type: ignore[arg-type]
+                dict(variables or {}),
             )
-            if isinstance(coerced, list):
-                return orjson.dumps({"errors": [error_dict(e) for e in coerced]})
-            coerced = _plain(coerced)
+            if isinstance(raw, list):
+                return orjson.dumps({"errors": [error_dict(e) for e in raw]})
+            coerced = _plain(raw)
             if not doc.generated_only:
                 return await self._execute_general(doc, coerced, context)
             plans = self._plans(doc, coerced)

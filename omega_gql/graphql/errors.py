@@ -26,18 +26,19 @@ def error_dict(
         original = error.original_error
         if original is not None and not isinstance(original, GraphQLError):
             return error_dict(original, list(error.path) if error.path else path, rename)
-        out = error.formatted
-        out.setdefault("extensions", {})["code"] = "validation-failed"
-        return dict(out)
+        formatted: dict[str, Any] = dict(error.formatted)
+        formatted.setdefault("extensions", {})["code"] = "validation-failed"
+        return formatted
     if isinstance(error, OmegaError):
         message, segments = error.message, list(error.path)
         if rename is not None:
             segments = [rename(s) if not s.isdigit() else s for s in error.path]
             for old, new in zip(error.path, segments, strict=True):
                 message = message.replace(f"'{old}'", f"'{new}'")
-        out = {"message": message, "extensions": {"code": error.code, **error.extra}}
+        extensions: dict[str, Any] = {"code": error.code, **error.extra}
         if segments:
-            out["extensions"]["path"] = "$." + ".".join(segments)
+            extensions["path"] = "$." + ".".join(segments)
+        out: dict[str, Any] = {"message": message, "extensions": extensions}
     else:
         log.exception("unexpected error while executing a GraphQL request", exc_info=error)
         out = {"message": "unexpected error", "extensions": {"code": "unexpected"}}

@@ -192,7 +192,9 @@ class Planner:
         args: dict[str, Any],
         out_type: GraphQLObjectType,
     ) -> WritePlan:
-        arg_types = {name: get_nullable_type(a.type) for name, a in field_def.args.items()}
+        arg_types: dict[str, Any] = {
+            name: get_nullable_type(a.type) for name, a in field_def.args.items()
+        }
         conflict_arg = next((n for n in field_def.args if n not in ("objects", "object")), None)
         inputs: dict[str, Any] = {}
         kind = spec.kind

@@ -53,7 +53,6 @@ from ..query.selection import (
 from ..registry import ModelInfo, Registry
 from ..service import Nested, OnConflict
 
-
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
 
 
@@ -117,7 +116,7 @@ class Translator:
                 if name not in out and field.default_value is not Undefined:
                     out[name] = field.default_value
             return out
-        return value_from_ast(node, nullable)
+        return value_from_ast(node, nullable)  # type: ignore[arg-type]
 
     def arguments(self, field_def: GraphQLField, node: FieldNode) -> dict[str, Any]:
         given = {a.name.value: a.value for a in node.arguments or ()}

@@ -243,8 +243,8 @@ class Compiler:
             return outer[0].in_(firsts)
         return sa.tuple_(*outer).in_(firsts)
 
-    def order(self, info: ModelInfo, alias: Table, terms: tuple[OrderTerm, ...]) -> list[Expr]:
-        out = []
+    def order(self, info: ModelInfo, alias: Table, terms: tuple[OrderTerm, ...]) -> list[Any]:
+        out: list[Any] = []
         for term in terms:
             expr = self.order_expr(info, alias, term.path)
             ordered = expr.desc() if term.descending else expr.asc()

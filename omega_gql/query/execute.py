@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
-import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 from ..errors import ValidationFailed
@@ -23,9 +22,7 @@ class Prepared:
 
     __slots__ = ("sql", "_order", "_defaults", "_processors", "_params", "_json_lists")
 
-    def __init__(
-        self, stmt: sa.Executable, dialect: Dialect, params: Mapping[str, ParamSpec]
-    ) -> None:
+    def __init__(self, stmt: Any, dialect: Dialect, params: Mapping[str, ParamSpec]) -> None:
         compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
         self.sql: str = compiled.string
         self._order: tuple[str, ...] | None = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from types import ModuleType
+from typing import Any
 
 from ..orm import Model
 
@@ -55,7 +56,8 @@ def _with_related(models: list[type]) -> list[type]:
     queue = list(models)
     while queue:
         cls = queue.pop()
-        for rel in inspect(cls).relationships:
+        relationships: Any = inspect(cls).relationships
+        for rel in relationships:
             target = rel.mapper.class_
             if id(target) not in seen and is_model(target):
                 seen[id(target)] = target

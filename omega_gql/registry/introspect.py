@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapper, RelationshipProperty
@@ -55,7 +56,9 @@ def introspect(cls: type) -> ModelInfo:
     if not isinstance(table, sa.Table):
         raise ConfigurationError(f"{cls.__name__}: only models mapped to one table are supported")
     name = cls.__name__
-    attr_of = {col: prop.key for prop in mapper.column_attrs for col in prop.columns}
+    attr_of: dict[Any, str] = {
+        col: prop.key for prop in mapper.column_attrs for col in prop.columns
+    }
 
     columns = []
     for prop in mapper.column_attrs:
@@ -84,7 +87,10 @@ def introspect(cls: type) -> ModelInfo:
     for rel in mapper.relationships:
         relations.append(_relation(name, rel, attr_of))
 
-    uniques = [UniqueInfo(table.primary_key.name or f"{table.name}_pkey", primary_key)]
+    pk_name = table.primary_key.name
+    uniques = [
+        UniqueInfo(pk_name if isinstance(pk_name, str) else f"{table.name}_pkey", primary_key)
+    ]
     for cons in table.constraints:
         if isinstance(cons, sa.UniqueConstraint):
             cols = tuple(attr_of[c] for c in cons.columns)
@@ -108,7 +114,7 @@ def introspect(cls: type) -> ModelInfo:
 
 
 def _relation(
-    model: str, rel: RelationshipProperty[object], attr_of: dict[sa.ColumnElement[object], str]
+    model: str, rel: RelationshipProperty[object], attr_of: dict[Any, str]
 ) -> RelationInfo:
     if rel.secondary is not None:
         raise ConfigurationError(
@@ -116,7 +122,7 @@ def _relation(
             "Possible fix: map the association table as a model with two many-to-one relationships."
         )
     target_mapper = rel.mapper
-    target_attr = {c: p.key for p in target_mapper.column_attrs for c in p.columns}
+    target_attr: dict[Any, str] = {c: p.key for p in target_mapper.column_attrs for c in p.columns}
     pairs = tuple((attr_of[local], target_attr[remote]) for local, remote in rel.local_remote_pairs)
     return RelationInfo(
         name=rel.key,

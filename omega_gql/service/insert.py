@@ -85,6 +85,7 @@ def _insert_one(
     values.update(checked)
 
     table: sa.Table = info.cls.__table__  # type: ignore[attr-defined]
+    found: Any
     if on_conflict is None:
         found = _plain_insert(unit, info, table, values)
     else:
@@ -170,9 +171,13 @@ def _insert_statement(
     if on_conflict is None:
         return sa.insert(table)
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        dialect_insert: Any = pg_insert
     else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        dialect_insert = sqlite_insert
     unique = next((u for u in info.uniques if u.name == on_conflict.constraint), None)
     if unique is None:
         raise ValidationFailed(
