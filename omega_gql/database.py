@@ -23,8 +23,10 @@ def create_engine(url: str, pool_size: int) -> Engine:
     """An engine configured for serving: SQLite enforces foreign keys and case-sensitive LIKE."""
     sa_url = sa.make_url(url)
     if sa_url.get_backend_name() != "sqlite":
+        # No pre-ping: it would cost a round trip per request; recycling retires old
+        # connections instead.
         return sa.create_engine(
-            sa_url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            sa_url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800
         )
     engine = sa.create_engine(
         sa_url, poolclass=StaticPool, connect_args={"check_same_thread": False}

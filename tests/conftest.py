@@ -127,14 +127,28 @@ class StatementCounter:
 
 @pytest.fixture
 def count_statements(app: OmegaApp) -> Iterator[StatementCounter]:
-    """Counts statements on the app's SQLite connection (uses the driver's trace hook)."""
-    if not app.database.is_sqlite:
-        pytest.skip("statement tracing uses SQLite's trace callback")
+    """Counts the statements the app's driver runs: SQLite's trace callback, or a psycopg
+    cursor class that reports every ``execute``."""
     counter = StatementCounter()
-    raw = app.database.engine.raw_connection().driver_connection
-    raw.set_trace_callback(counter)
+    if app.database.is_sqlite:
+        raw = app.database.engine.raw_connection().driver_connection
+        raw.set_trace_callback(counter)
+        yield counter
+        raw.set_trace_callback(None)
+        return
+    import psycopg
+
+    class CountingCursor(psycopg.Cursor):  # type: ignore[type-arg]
+        def execute(self, query, params=None, **kwargs):  # type: ignore[no-untyped-def]
+            counter(str(query))
+            return super().execute(query, params, **kwargs)
+
+    def on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        dbapi_connection.cursor_factory = CountingCursor
+
+    sa.event.listen(app.database.engine, "checkout", on_checkout)
     yield counter
-    raw.set_trace_callback(None)
+    sa.event.remove(app.database.engine, "checkout", on_checkout)
 
 
 __all__ = ["Model"]
