@@ -29,7 +29,9 @@ def twoot_ids(seed: OmegaClient) -> Callable[..., list[int]]:
 
     def ids(where: str, variables: dict[str, Any] | None = None, declare: str = "") -> list[int]:
         header = f"query{declare}" if declare else "query"
-        data = seed.graphql(f"{header} {{ twoot(where: {where}, orderBy: [{{id: ASC}}]) {{ id }} }}", variables)
+        data = seed.graphql(
+            f"{header} {{ twoot(where: {where}, orderBy: [{{id: ASC}}]) {{ id }} }}", variables
+        )
         return [row["id"] for row in data["twoot"]]
 
     return ids

@@ -20,9 +20,14 @@ def test_object_relationship_returns_the_parent_row(seed):
 
 
 def test_array_relationship_returns_each_parents_children(seed):
-    data = seed.graphql("{ user(orderBy: [{id: ASC}]) { userName twoots(orderBy: [{id: ASC}]) { id userId } } }")
+    data = seed.graphql(
+        "{ user(orderBy: [{id: ASC}]) { userName twoots(orderBy: [{id: ASC}]) { id userId } } }"
+    )
     assert data["user"] == [
-        {"userName": "ann", "twoots": [{"id": 1, "userId": 1}, {"id": 2, "userId": 1}, {"id": 3, "userId": 1}]},
+        {
+            "userName": "ann",
+            "twoots": [{"id": 1, "userId": 1}, {"id": 2, "userId": 1}, {"id": 3, "userId": 1}],
+        },
         {"userName": "bob", "twoots": [{"id": 4, "userId": 2}, {"id": 5, "userId": 2}]},
         {"userName": "cat", "twoots": [{"id": 6, "userId": 3}]},
     ]
@@ -30,25 +35,49 @@ def test_array_relationship_returns_each_parents_children(seed):
 
 def test_array_relationship_without_children_is_an_empty_list(seed):
     seed.graphql('mutation { insertUserOne(object: {userName: "dan"}) { id } }')
-    data = seed.graphql('{ user(where: {userName: {_eq: "dan"}}) { twoots { id } twootsAggregate { aggregate { count } } } }')
+    data = seed.graphql(
+        '{ user(where: {userName: {_eq: "dan"}}) { twoots { id } twootsAggregate { aggregate { count } } } }'
+    )
     assert data == {"user": [{"twoots": [], "twootsAggregate": {"aggregate": {"count": 0}}}]}
 
 
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [
-        ("orderBy: [{postedAt: DESC_NULLS_LAST}], limit: 2", {"ann": [3, 2], "bob": [4, 5], "cat": [6]}),
+        (
+            "orderBy: [{postedAt: DESC_NULLS_LAST}], limit: 2",
+            {"ann": [3, 2], "bob": [4, 5], "cat": [6]},
+        ),
         ("orderBy: [{postedAt: DESC}], limit: 1", {"ann": [3], "bob": [5], "cat": [6]}),
         ("orderBy: [{id: ASC}], offset: 1", {"ann": [2, 3], "bob": [5], "cat": []}),
         ("orderBy: [{id: ASC}], limit: 1, offset: 1", {"ann": [2], "bob": [5], "cat": []}),
-        ('where: {content: {_ilike: "%o%"}}, orderBy: [{id: DESC}]', {"ann": [2, 1], "bob": [5, 4], "cat": [6]}),
-        ('where: {content: {_like: "%bob%"}}, orderBy: [{id: ASC}], limit: 1', {"ann": [], "bob": [4], "cat": []}),
-        ("distinctOn: [userId], orderBy: [{userId: ASC}, {id: DESC}]", {"ann": [3], "bob": [5], "cat": [6]}),
+        (
+            'where: {content: {_ilike: "%o%"}}, orderBy: [{id: DESC}]',
+            {"ann": [2, 1], "bob": [5, 4], "cat": [6]},
+        ),
+        (
+            'where: {content: {_like: "%bob%"}}, orderBy: [{id: ASC}], limit: 1',
+            {"ann": [], "bob": [4], "cat": []},
+        ),
+        (
+            "distinctOn: [userId], orderBy: [{userId: ASC}, {id: DESC}]",
+            {"ann": [3], "bob": [5], "cat": [6]},
+        ),
     ],
-    ids=["newest-two", "newest-nulls-first", "offset", "limit-offset", "where-order", "where-limit", "distinct-on"],
+    ids=[
+        "newest-two",
+        "newest-nulls-first",
+        "offset",
+        "limit-offset",
+        "where-order",
+        "where-limit",
+        "distinct-on",
+    ],
 )
 def test_array_relationship_arguments_apply_per_parent(seed, arguments, expected):
-    data = seed.graphql(f"{{ user(orderBy: [{{id: ASC}}]) {{ userName twoots({arguments}) {{ id }} }} }}")
+    data = seed.graphql(
+        f"{{ user(orderBy: [{{id: ASC}}]) {{ userName twoots({arguments}) {{ id }} }} }}"
+    )
     assert by_user(data) == expected
 
 
@@ -58,7 +87,9 @@ def test_array_relationship_arguments_from_variables(seed):
     }"""
     assert by_user(seed.graphql(query, {"n": 1, "w": None})) == {"ann": [3], "bob": [5], "cat": [6]}
     assert by_user(seed.graphql(query, {"n": 2, "w": {"postedAt": {"_isNull": False}}})) == {
-        "ann": [3, 2], "bob": [4], "cat": [6]
+        "ann": [3, 2],
+        "bob": [4],
+        "cat": [6],
     }
 
 
@@ -71,7 +102,10 @@ def test_nested_selections_go_several_levels_deep(seed):
             "id": 4,
             "user": {
                 "userName": "bob",
-                "twoots": [{"id": 4, "user": {"userName": "bob"}}, {"id": 5, "user": {"userName": "bob"}}],
+                "twoots": [
+                    {"id": 4, "user": {"userName": "bob"}},
+                    {"id": 5, "user": {"userName": "bob"}},
+                ],
             },
         }
     }
@@ -122,9 +156,9 @@ def test_twoots_aggregate_inside_an_object_relationship(seed):
         "{ twoot(orderBy: [{id: ASC}], where: {id: {_in: [1, 4, 6]}}) "
         "{ id user { twootsAggregate { aggregate { count } } } } }"
     )
-    assert [(t["id"], t["user"]["twootsAggregate"]["aggregate"]["count"]) for t in data["twoot"]] == [
-        (1, 3), (4, 2), (6, 1)
-    ]
+    assert [
+        (t["id"], t["user"]["twootsAggregate"]["aggregate"]["count"]) for t in data["twoot"]
+    ] == [(1, 3), (4, 2), (6, 1)]
 
 
 def test_user_aggregate_nodes_carry_nested_relationships(seed):
@@ -143,3 +177,29 @@ def test_user_aggregate_nodes_carry_nested_relationships(seed):
             ],
         }
     }
+
+
+def test_empty_relationship_filter_means_the_related_row_exists(seed):
+    seed.graphql('mutation { insertUserOne(object: {userName: "dan"}) { id } }')
+    data = seed.graphql(
+        """{ with: user(where: {twoots: {}}, orderBy: [{id: ASC}]) { userName }
+            without: user(where: {_not: {twoots: {}}}) { userName } }"""
+    )
+    assert data == {
+        "with": [{"userName": "ann"}, {"userName": "bob"}, {"userName": "cat"}],
+        "without": [{"userName": "dan"}],
+    }
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="user { twootsAggregate { aggregate { count(columns: [userId, postedAt], distinct: true) } } } "
+    "fails with code 'unexpected' on both databases",
+)
+def test_twoots_aggregate_counts_distinct_pairs_per_user(seed):
+    data = seed.graphql(
+        """{ user(orderBy: [{id: ASC}]) {
+            twootsAggregate { aggregate { count(columns: [userId, postedAt], distinct: true) } }
+        } }"""
+    )
+    assert [u["twootsAggregate"]["aggregate"]["count"] for u in data["user"]] == [3, 1, 1]

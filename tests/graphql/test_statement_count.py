@@ -18,7 +18,10 @@ TWO_ROOTS = """{
 
 def add_users(client, first: int, count: int, twoots_each: int = 3) -> None:
     objects = [
-        {"userName": f"user{n:03d}", "twoots": {"data": [{"content": f"{n}-{k}"} for k in range(twoots_each)]}}
+        {
+            "userName": f"user{n:03d}",
+            "twoots": {"data": [{"content": f"{n}-{k}"} for k in range(twoots_each)]},
+        }
         for n in range(first, first + count)
     ]
     data = client.graphql(
@@ -64,7 +67,9 @@ def test_each_root_field_costs_one_statement(client, count_statements):
     assert small == large == 2, count_statements.statements
 
 
-def test_repeated_query_with_new_variable_values_still_costs_one_statement(client, count_statements):
+def test_repeated_query_with_new_variable_values_still_costs_one_statement(
+    client, count_statements
+):
     add_users(client, 0, 20)
     query = """query($name: String!, $n: Int!) {
         user(where: {userName: {_gt: $name}}, orderBy: [{id: ASC}]) { userName twoots(limit: $n, orderBy: [{id: ASC}]) { id } }
