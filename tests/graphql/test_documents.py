@@ -226,3 +226,37 @@ def test_batched_post_answers_each_operation_in_order(seed):
     assert body[0] == {"data": {"userByPk": {"userName": "ann"}}}
     assert body[1] == {"data": {"twootByPk": {"id": 5}}}
     assert body[2]["errors"][0]["extensions"]["code"] == "validation-failed"
+
+
+def test_introspection_beside_generated_fields_answers_both(seed):
+    query = """query($w: TwootBoolExp, $n: Int!) {
+        __type(name: "Twoot") { name fields { name } }
+        twoot(where: $w, orderBy: [{id: DESC}], limit: $n) { id user { userName } }
+    }"""
+    for where, n, expected in (
+        ({"userId": {"_eq": 2}}, 1, [5]),
+        ({"userId": {"_lt": 2}}, 2, [3, 2]),
+    ):
+        data = seed.graphql(query, {"w": where, "n": n})
+        assert data["__type"]["name"] == "Twoot"
+        assert {"id", "content", "postedAt", "userId", "user"} <= {
+            f["name"] for f in data["__type"]["fields"]
+        }
+        assert [t["id"] for t in data["twoot"]] == expected
+
+
+def test_introspection_lists_the_generated_root_fields(client):
+    data = client.graphql(
+        "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }"
+    )
+    queries = {f["name"] for f in data["__schema"]["queryType"]["fields"]}
+    mutations = {f["name"] for f in data["__schema"]["mutationType"]["fields"]}
+    assert {"twoot", "twootByPk", "twootAggregate", "user", "userByPk", "userAggregate"} <= queries
+    assert {
+        "insertTwoot",
+        "insertTwootOne",
+        "updateTwoot",
+        "updateTwootByPk",
+        "deleteTwoot",
+        "deleteTwootByPk",
+    } <= mutations

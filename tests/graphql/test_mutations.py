@@ -418,3 +418,59 @@ def test_nested_array_insert_child_setting_the_foreign_key_is_refused(seed, fail
 )
 def test_update_without_set_or_inc_is_refused(seed, fails_with, mutation):
     fails_with(f"mutation {{ {mutation} }}", "validation-failed")
+
+
+def test_upsert_skips_clashing_rows_and_inserts_the_rest(seed, row_counts):
+    data = seed.graphql(
+        """mutation { insertUser(
+            objects: [{userName: "ann"}, {userName: "dan"}, {userName: "cat"}],
+            onConflict: {constraint: user_user_name_key, updateColumns: []}
+        ) { affectedRows returning { userName } } }"""
+    )
+    assert data == {"insertUser": {"affectedRows": 1, "returning": [{"userName": "dan"}]}}
+    assert row_counts() == {"user": 4, "twoot": 6}
+
+
+def test_write_with_a_whole_where_variable_is_planned_per_value(seed, row_counts):
+    update = """mutation($w: TwootBoolExp!, $s: TwootSetInput) {
+        updateTwoot(where: $w, _set: $s) { affectedRows returning { id } }
+    }"""
+    first = seed.graphql(update, {"w": {"userId": {"_eq": 2}}, "s": {"content": "bob's"}})
+    second = seed.graphql(update, {"w": {"id": {"_in": [1, 6]}}, "s": {"postedAt": None}})
+    assert first == {"updateTwoot": {"affectedRows": 2, "returning": [{"id": 4}, {"id": 5}]}}
+    assert second == {"updateTwoot": {"affectedRows": 2, "returning": [{"id": 1}, {"id": 6}]}}
+    delete = "mutation($w: TwootBoolExp!) { deleteTwoot(where: $w) { affectedRows } }"
+    assert seed.graphql(delete, {"w": {"postedAt": {"_isNull": True}}}) == {
+        "deleteTwoot": {"affectedRows": 3}
+    }
+    assert seed.graphql(delete, {"w": {"content": {"_eq": "bob's"}}}) == {
+        "deleteTwoot": {"affectedRows": 1}
+    }
+    assert twoots(seed) == [(2, 1, "Second post"), (3, 1, "third")]
+    assert row_counts() == {"user": 3, "twoot": 2}
+
+
+def test_returning_selects_nested_relationships_with_their_arguments(seed):
+    data = seed.graphql(
+        """mutation { updateUser(where: {userName: {_in: ["ann", "bob"]}}, _set: {joinedAt: null}) {
+            returning {
+                userName joinedAt
+                twoots(orderBy: [{id: DESC}], limit: 1) { id }
+                twootsAggregate { aggregate { count } }
+            }
+        } }"""
+    )
+    assert data["updateUser"]["returning"] == [
+        {
+            "userName": "ann",
+            "joinedAt": None,
+            "twoots": [{"id": 3}],
+            "twootsAggregate": {"aggregate": {"count": 3}},
+        },
+        {
+            "userName": "bob",
+            "joinedAt": None,
+            "twoots": [{"id": 5}],
+            "twootsAggregate": {"aggregate": {"count": 2}},
+        },
+    ]

@@ -187,3 +187,69 @@ def test_where_comparison_with_a_null_variable_is_refused_like_a_null_literal(fa
 
 def test_where_comparison_with_an_omitted_variable_does_not_filter(twoot_ids):
     assert twoot_ids("{id: {_gt: $v}}", {}, "($v: Int)") == [1, 2, 3, 4, 5, 6]
+
+
+ESCAPES = [
+    ("_like", "100\\%", ["100%"]),
+    ("_like", "100\\_", ["100_"]),
+    ("_like", "%\\\\%", ["a\\b"]),
+    ("_ilike", "100\\%", ["100%"]),
+    ("_nlike", "100\\%", ["100 percent", "100_", "a\\b"]),
+    ("_nilike", "%\\\\%", ["100%", "100 percent", "100_"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("operator", "pattern", "expected"),
+    ESCAPES,
+    ids=["like-percent", "like-underscore", "like-backslash", "ilike-percent", "nlike", "nilike"],
+)
+def test_where_like_patterns_escape_wildcards_with_a_backslash(
+    seed, db_url, request, operator, pattern, expected
+):
+    if db_url.startswith("sqlite"):
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                reason="SQLite LIKE has no escape character unless one is declared (ESCAPE '\\'), "
+                "so a backslash in _like/_ilike/_nlike/_nilike patterns is a literal there while "
+                "PostgreSQL (and Hasura) treat it as the escape: _like '100\\%' finds '100%' only "
+                "on PostgreSQL",
+            )
+        )
+    seed.graphql(
+        """mutation($objects: [TwootInsertInput!]!) { insertTwoot(objects: $objects) { affectedRows } }""",
+        {"objects": [{"content": c, "userId": 1} for c in ("100%", "100 percent", "100_", "a\\b")]},
+    )
+    data = seed.graphql(
+        f"""query($p: String!) {{
+            twoot(where: {{id: {{_gt: 6}}, content: {{{operator}: $p}}}}, orderBy: [{{id: ASC}}]) {{ content }}
+        }}""",
+        {"p": pattern},
+    )
+    assert [t["content"] for t in data["twoot"]] == expected
+
+
+def test_where_like_with_wildcards_in_the_middle(twoot_ids):
+    assert twoot_ids('{content: {_like: "hello_world"}}') == [1]
+    assert twoot_ids('{content: {_like: "%o%o%"}}') == [1, 2, 4]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-01-02T10:00:00Z", [1]),
+        ("2024-01-02T11:00:00+01:00", [1]),
+        ("2024-01-02T05:00:00-05:00", [1]),
+        ("2024-01-02T10:00:00.000", [1]),
+    ],
+    ids=["utc-z", "plus-one", "minus-five", "milliseconds"],
+)
+def test_where_timestamp_with_an_offset_compares_in_utc(twoot_ids, value, expected):
+    assert twoot_ids(f'{{postedAt: {{_eq: "{value}"}}}}') == expected
+
+
+def test_where_in_list_of_scalar_variables(twoot_ids):
+    declare = "($a: Int!, $b: Int!)"
+    assert twoot_ids("{id: {_in: [$a, $b]}}", {"a": 2, "b": 5}, declare) == [2, 5]
+    assert twoot_ids("{id: {_in: [$a, $b]}}", {"a": 6, "b": 1}, declare) == [1, 6]
