@@ -63,7 +63,8 @@ class Compiler:
         """Rows of one column ``j``, each a JSON object, in the requested order."""
         alias = self.alias(info)
         obj = self.json.text(self.object(info, alias, selection))
-        return self.apply(info, alias, sa.select(obj.label("j")), args)
+        # Explicit FROM: a selection of nested fields only names the table in subqueries.
+        return self.apply(info, alias, sa.select(obj.label("j")).select_from(alias), args)
 
     def aggregate(self, info: ModelInfo, args: ListArgs, agg: AggregateSelection) -> sa.Select[Any]:
         """One row with the aggregate JSON object."""
@@ -102,8 +103,10 @@ class Compiler:
             elif isinstance(f, ArrayField):
                 target = self.registry.target(info, f.relation)
                 talias = self.alias(target)
-                rows = sa.select(self.object(target, talias, f.selection).label("j")).where(
-                    self.join(info, alias, f.relation, talias)
+                rows = (
+                    sa.select(self.object(target, talias, f.selection).label("j"))
+                    .select_from(talias)
+                    .where(self.join(info, alias, f.relation, talias))
                 )
                 inner = self.apply(target, talias, rows, f.args).correlate(alias).subquery()
                 pairs.append((f.key, sa.select(self.json.array(inner.c.j)).scalar_subquery()))
@@ -165,7 +168,7 @@ class Compiler:
             pairs.append((agg.aggregate_key, self.json.embed(stmt)))
         if agg.nodes_key is not None and agg.nodes is not None:
             talias = self.alias(info)
-            rows = sa.select(self.object(info, talias, agg.nodes).label("j"))
+            rows = sa.select(self.object(info, talias, agg.nodes).label("j")).select_from(talias)
             if join is not None:
                 rows = rows.where(self.join(join[0], join[1], join[2], talias)).correlate(join[1])
             inner_rows = self.apply(info, talias, rows, args).subquery()
@@ -180,11 +183,12 @@ class Compiler:
             return sa.func.count()
         if len(cols) == 1:
             return sa.func.count(cols[0].distinct()) if f.distinct else sa.func.count(cols[0])
+        # As PostgreSQL counts a row value: rows where every column is non-null; distinct
+        # combinations compared through one JSON text per row.
         present = sa.and_(*(c.is_not(None) for c in cols))
         if not f.distinct:
-            return sa.func.sum(sa.case((present, 1), else_=0))
-        distinct = sa.select(*cols).where(present).distinct().subquery()
-        return sa.select(sa.func.count()).select_from(distinct).scalar_subquery()
+            return sa.func.count(sa.case((present, 1)))
+        return sa.func.count(sa.distinct(sa.case((present, self.json.row_text(cols)))))
 
     # ---- filtering, ordering, paging ----------------------------------------------------
 
@@ -312,14 +316,15 @@ class Compiler:
             return sa_col < value
         if op == "lte":
             return sa_col <= value
+        # Backslash escapes % and _ on every database, as it does by default on PostgreSQL.
         if op == "like":
-            return sa_col.like(value)
+            return sa_col.like(value, escape="\\")
         if op == "nlike":
-            return sa_col.not_like(value)
+            return sa_col.not_like(value, escape="\\")
         if op == "ilike":
-            return sa_col.ilike(value)
+            return sa_col.ilike(value, escape="\\")
         if op == "nilike":
-            return sa_col.not_ilike(value)
+            return sa_col.not_ilike(value, escape="\\")
         raise ValidationFailed(f"unknown operator {op!r}", path=(exp.column,))
 
     def bind_list(self, col: Any, sa_col: Expr, value: Param) -> Expr:

@@ -54,6 +54,12 @@ class JsonSQL:
             return sa.func.json_group_array(sa.func.json(expr))
         return sa.func.coalesce(sa.func.json_agg(expr), sa.literal_column("'[]'::json"))
 
+    def row_text(self, exprs: list[sa.ColumnElement[Any]]) -> sa.ColumnElement[Any]:
+        """Several values as one comparable text (a JSON array)."""
+        if self.sqlite:
+            return sa.func.json_array(*exprs)
+        return sa.cast(sa.func.json_build_array(*exprs), sa.Text)
+
     def string(self, value: str) -> sa.ColumnElement[Any]:
         if not _SAFE_KEY.match(value):
             raise ValueError(f"not a GraphQL name: {value!r}")

@@ -70,6 +70,12 @@ def _insert_one(
             if not isinstance(nested, Nested) or len(nested.rows) != 1:
                 raise ValidationFailed(f"{name!r} takes one object", path=(*path, name))
             target = unit.registry.target(info, name)
+            for local, _ in info.relation(name).pairs:
+                if local in row:
+                    raise ValidationFailed(
+                        f"{local!r} is set by the nested {name!r}; give one or the other",
+                        path=(*path, local),
+                    )
             parent = _insert_one(
                 unit, target, nested.rows[0], nested.on_conflict, (*path, name, "data"), ()
             )
@@ -112,6 +118,12 @@ def _insert_one(
             fk = {remote: stored[local] for local, remote in rel.pairs}
             child_pks = []
             for index, child in enumerate(nested.rows):
+                for remote in fk:
+                    if remote in child:
+                        raise ValidationFailed(
+                            f"{remote!r} is set by the parent {info.name}; leave it out",
+                            path=(*path, name, "data", str(index), remote),
+                        )
                 record = _insert_one(
                     unit,
                     target,

@@ -46,8 +46,10 @@ def update(
             raise ValidationFailed(
                 f"{name!r} is both set and incremented", path=(*path, "_inc", name)
             )
+    if not (values or increments):
+        raise ValidationFailed("at least one of _set, _inc is expected", path=path)
     pks = matching(unit, info, where)
-    if not pks or not (values or increments):
+    if not pks:
         return pks
     table: sa.Table = info.cls.__table__  # type: ignore[attr-defined]
     assignments: dict[str, Any] = {info.column(k).column_name: v for k, v in values.items()}

@@ -372,12 +372,6 @@ EVERYTHING = """{ user(orderBy: [{id: ASC}]) {
 } }"""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a nested object insert beside an explicit foreign key (userId: 1 and user: {data: "
-    '{userName: "zed"}}) inserts the user zed as an orphan and attaches the twoot to user 1; '
-    "Hasura refuses it (validation-failed: the column's value is already determined)",
-)
 def test_nested_object_insert_beside_its_foreign_key_is_refused(seed, fails_with):
     before = seed.graphql(EVERYTHING)
     fails_with(
@@ -387,12 +381,6 @@ def test_nested_object_insert_beside_its_foreign_key_is_refused(seed, fails_with
     assert seed.graphql(EVERYTHING) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a nested array insert whose child sets the foreign key (insertUserOne(object: {userName: "
-    '"q", twoots: {data: [{content: "a", userId: 1}]}})) attaches the child to user 1, not to the '
-    "new parent; Hasura refuses it (validation-failed: already determined by the parent insert)",
-)
 def test_nested_array_insert_child_setting_the_foreign_key_is_refused(seed, fails_with):
     before = seed.graphql(EVERYTHING)
     fails_with(
@@ -402,11 +390,6 @@ def test_nested_array_insert_child_setting_the_foreign_key_is_refused(seed, fail
     assert seed.graphql(EVERYTHING) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an update with neither _set nor _inc changes nothing yet reports affectedRows 1; "
-    "Hasura refuses it (validation-failed: at least one of _set, _inc is expected)",
-)
 @pytest.mark.parametrize(
     "mutation",
     [

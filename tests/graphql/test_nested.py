@@ -191,11 +191,6 @@ def test_empty_relationship_filter_means_the_related_row_exists(seed):
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="user { twootsAggregate { aggregate { count(columns: [userId, postedAt], distinct: true) } } } "
-    "fails with code 'unexpected' on both databases",
-)
 def test_twoots_aggregate_counts_distinct_pairs_per_user(seed):
     data = seed.graphql(
         """{ user(orderBy: [{id: ASC}]) {

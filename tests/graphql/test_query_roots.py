@@ -159,11 +159,6 @@ def test_aggregate_count_over_several_columns(seed):
     assert data["twootAggregate"]["aggregate"] == {"rows": 7, "pairs": 7, "distinctPairs": 6}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="count(columns: [userId, postedAt]) over no rows is null (count is Int!), and with "
-    "distinct: true the whole 'aggregate' object is null; both should count 0",
-)
 def test_aggregate_count_over_several_columns_of_no_rows_is_zero(seed):
     data = seed.graphql(
         """{ twootAggregate(where: {id: {_gt: 100}}) { aggregate {
@@ -174,15 +169,7 @@ def test_aggregate_count_over_several_columns_of_no_rows_is_zero(seed):
     assert data == {"twootAggregate": {"aggregate": {"pairs": 0, "distinctPairs": 0}}}
 
 
-def test_aggregate_count_over_several_columns_with_limit(seed, db_url, request):
-    if not db_url.startswith("sqlite"):
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="on PostgreSQL count(columns: [userId, postedAt], distinct: true) with limit "
-                "fails with code 'unexpected' (SQLite answers 2)",
-            )
-        )
+def test_aggregate_count_over_several_columns_with_limit(seed):
     data = seed.graphql(
         """{ twootAggregate(where: {id: {_gt: 1}}, orderBy: [{id: ASC}], limit: 2) {
             aggregate { count(columns: [userId, postedAt], distinct: true) }
