@@ -168,7 +168,7 @@ def create_app(
         finally:
             database.dispose()
 
-    endpoint = graphql_endpoint(engine, None)
+    endpoint = graphql_endpoint(engine)
     omega = OmegaApp(
         debug=settings.debug,
         routes=[*routes, Route("/graphql", endpoint, methods=["GET", "POST"], name="graphql")],
@@ -180,10 +180,6 @@ def create_app(
     omega.writes = writes
     omega.graphql = engine
     omega.schema = schema
-    # The endpoint's context needs the app, which exists only now.
-    omega.router.routes[-1] = Route(
-        "/graphql", graphql_endpoint(engine, omega), methods=["GET", "POST"], name="graphql"
-    )
     return omega
 
 

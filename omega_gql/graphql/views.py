@@ -29,11 +29,11 @@ def _bad_request(message: str, status: int = 400) -> Response:
     )
 
 
-def graphql_endpoint(engine: GraphQLEngine, app: Any) -> Any:
+def graphql_endpoint(engine: GraphQLEngine) -> Any:
     """The Starlette endpoint serving ``engine``."""
 
     async def endpoint(request: Request) -> Response:
-        context = Context(app, request)
+        context = Context(request.app, request)
         if request.method == "GET":
             params = request.query_params
             try:
