@@ -43,6 +43,7 @@ class ParamSpec:
 
 Table = sa.TableClause | sa.Alias
 Expr = sa.ColumnElement[Any]
+Joins = list[tuple[sa.Alias, Expr]]
 
 
 class Compiler:
@@ -62,9 +63,11 @@ class Compiler:
     def list_rows(self, info: ModelInfo, args: ListArgs, selection: Selection) -> sa.Select[Any]:
         """Rows of one column ``j``, each a JSON object, in the requested order."""
         alias = self.alias(info)
-        obj = self.json.text(self.object(info, alias, selection))
+        joins: Joins = []
+        obj = self.json.text(self.object(info, alias, selection, joins))
         # Explicit FROM: a selection of nested fields only names the table in subqueries.
-        return self.apply(info, alias, sa.select(obj.label("j")).select_from(alias), args)
+        stmt = sa.select(obj.label("j")).select_from(self.joined(alias, joins))
+        return self.apply(info, alias, stmt, args)
 
     def aggregate(self, info: ModelInfo, args: ListArgs, agg: AggregateSelection) -> sa.Select[Any]:
         """One row with the aggregate JSON object."""
@@ -83,7 +86,21 @@ class Compiler:
     def alias(self, info: ModelInfo) -> sa.Alias:
         return info.cls.__table__.alias()  # type: ignore[attr-defined,no-any-return]
 
-    def object(self, info: ModelInfo, alias: Table, selection: Selection) -> Expr:
+    def joined(self, alias: Table, joins: Joins) -> Any:
+        """``alias`` LEFT JOINed to the object relationships its selection reads."""
+        from_: Any = alias
+        for target, on in joins:
+            from_ = from_.outerjoin(target, on)
+        return from_
+
+    def object(
+        self, info: ModelInfo, alias: Table, selection: Selection, joins: Joins | None = None
+    ) -> Expr:
+        """The JSON object of ``selection`` for a row of ``alias``.
+
+        Object relationships to a primary key become LEFT JOINs appended to ``joins``
+        (when given); others, and every array, are correlated subqueries.
+        """
         pairs: list[tuple[str, Expr]] = []
         for f in selection.fields:
             if isinstance(f, ColumnField):
@@ -94,6 +111,13 @@ class Compiler:
             elif isinstance(f, ObjectField):
                 target = self.registry.target(info, f.relation)
                 talias = self.alias(target)
+                remote = {r for _, r in info.relation(f.relation).pairs}
+                if joins is not None and remote == set(target.primary_key):
+                    joins.append((talias, self.join(info, alias, f.relation, talias)))
+                    nested = self.object(target, talias, f.selection, joins)
+                    missing = talias.c[target.pk_columns[0].column_name].is_(None)
+                    pairs.append((f.key, sa.case((missing, sa.null()), else_=nested)))
+                    continue
                 sub = (
                     sa.select(self.object(target, talias, f.selection))
                     .where(self.join(info, alias, f.relation, talias))
@@ -103,9 +127,10 @@ class Compiler:
             elif isinstance(f, ArrayField):
                 target = self.registry.target(info, f.relation)
                 talias = self.alias(target)
+                inner_joins: Joins = []
                 rows = (
-                    sa.select(self.object(target, talias, f.selection).label("j"))
-                    .select_from(talias)
+                    sa.select(self.object(target, talias, f.selection, inner_joins).label("j"))
+                    .select_from(self.joined(talias, inner_joins))
                     .where(self.join(info, alias, f.relation, talias))
                 )
                 inner = self.apply(target, talias, rows, f.args).correlate(alias).subquery()
@@ -168,7 +193,9 @@ class Compiler:
             pairs.append((agg.aggregate_key, self.json.embed(stmt)))
         if agg.nodes_key is not None and agg.nodes is not None:
             talias = self.alias(info)
-            rows = sa.select(self.object(info, talias, agg.nodes).label("j")).select_from(talias)
+            node_joins: Joins = []
+            rows = sa.select(self.object(info, talias, agg.nodes, node_joins).label("j"))
+            rows = rows.select_from(self.joined(talias, node_joins))
             if join is not None:
                 rows = rows.where(self.join(join[0], join[1], join[2], talias)).correlate(join[1])
             inner_rows = self.apply(info, talias, rows, args).subquery()
@@ -252,7 +279,11 @@ class Compiler:
         for term in terms:
             expr = self.order_expr(info, alias, term.path)
             ordered = expr.desc() if term.descending else expr.asc()
-            out.append(ordered.nulls_first() if term.nulls_first else ordered.nulls_last())
+            if len(term.path) == 1 and not info.column(term.path[0]).nullable:
+                # No nulls to place: a bare direction lets SQLite walk an index.
+                out.append(ordered)
+            else:
+                out.append(ordered.nulls_first() if term.nulls_first else ordered.nulls_last())
         return out
 
     def order_expr(self, info: ModelInfo, alias: Table, path: tuple[str, ...]) -> Expr:
