@@ -55,6 +55,7 @@ class Database:
         self.is_sqlite = self.dialect.name == "sqlite"
         self._lock = threading.RLock()
         self._raw: Any = None
+        self._connection: Connection | None = None
 
     def _sqlite_raw(self) -> Any:
         if self._raw is None:
@@ -86,8 +87,13 @@ class Database:
 
     def write_sync(self, fn: Callable[[Connection], T]) -> T:
         if self.is_sqlite:
-            with self._lock, self.engine.begin() as connection:
-                return fn(connection)
+            with self._lock:
+                # One long-lived connection: a checkout per write would cost more than
+                # the insert itself.
+                if self._connection is None:
+                    self._connection = self.engine.connect()
+                with self._connection.begin():
+                    return fn(self._connection)
         with self.engine.begin() as connection:
             return fn(connection)
 
@@ -107,5 +113,8 @@ class Database:
 
     def dispose(self) -> None:
         with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+            self._connection = None
             self._raw = None
             self.engine.dispose()

@@ -27,7 +27,6 @@ from graphql import (
     parse,
     validate,
 )
-from graphql.execution.values import get_variable_values
 from graphql.pyutils import is_awaitable
 
 from ..errors import BadRequest, OmegaError
@@ -37,6 +36,7 @@ from .builder import RootSpec
 from .errors import error_dict
 from .plans import Planner, ReadPlan, WritePlan
 from .translate import Translator, omega
+from .variables import ScalarSpec, coerce_variables, scalar_specs
 
 
 @dataclass
@@ -47,6 +47,7 @@ class Document:
     operation: OperationDefinitionNode
     fragments: dict[str, FragmentDefinitionNode]
     generated_only: bool
+    variable_specs: tuple[ScalarSpec, ...] | None
     structural: tuple[str, ...] = ()
     params: tuple[str, ...] = ()
     plans: dict[tuple[Any, ...], list[tuple[str, ReadPlan | WritePlan | str]]] = field(
@@ -112,14 +113,14 @@ class GraphQLEngine:
             if op == OperationType.MUTATION and not allow_mutation:
                 raise BadRequest("mutations are not allowed over GET; use POST")
             assert self.schema is not None
-            raw = get_variable_values(
+            coerced = coerce_variables(
                 self.schema,
-                doc.operation.variable_definitions or (),
-                dict(variables or {}),
+                tuple(doc.operation.variable_definitions or ()),
+                doc.variable_specs,
+                variables or {},
             )
-            if isinstance(raw, list):
-                return orjson.dumps({"errors": [error_dict(e) for e in raw]})
-            coerced = _plain(raw)
+            if isinstance(coerced, list):
+                return orjson.dumps({"errors": [error_dict(e) for e in coerced]})
             if not doc.generated_only:
                 return await self._execute_general(doc, coerced, context)
             plans = self._plans(doc, coerced)
@@ -182,7 +183,8 @@ class GraphQLEngine:
                 or not isinstance(omega(root.fields[name]), RootSpec)
             ):
                 generated = False
-        doc = Document(document, operation, fragments, generated)
+        specs = scalar_specs(self.schema, tuple(operation.variable_definitions or ()))
+        doc = Document(document, operation, fragments, generated, specs)
         self._documents.put(cache_key, doc)
         return doc
 
