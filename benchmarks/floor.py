@@ -54,8 +54,10 @@ Result = dict[str, Any]
 
 
 def _iso(stored: str) -> str:
-    """SQLAlchemy's SQLite datetime text as ISO 8601 ('T' instead of the space)."""
-    return stored.replace(" ", "T", 1)
+    """SQLAlchemy's SQLite datetime text as ISO 8601 spelled as PostgreSQL spells it
+    ('T' instead of the space, no trailing zeros in the fraction)."""
+    iso = stored.replace(" ", "T", 1)
+    return iso.rstrip("0").rstrip(".") if "." in iso else iso
 
 
 def q1(_: dict[str, Any]) -> Result:

@@ -99,4 +99,5 @@ def coerce_variables(
     raw = get_variable_values(schema, definitions, dict(inputs))
     if isinstance(raw, list):
         return raw
-    return dict(getattr(raw, "coerced", raw))  # graphql-core 3.3 wraps them
+    coerced: Mapping[str, Any] = getattr(raw, "coerced", raw)  # graphql-core 3.3 wraps them
+    return dict(coerced)

@@ -6,6 +6,7 @@ Building the response in SQL is what lets a whole nested selection cost one stat
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -54,7 +55,7 @@ class JsonSQL:
             return sa.func.json_group_array(sa.func.json(expr))
         return sa.func.coalesce(sa.func.json_agg(expr), sa.literal_column("'[]'::json"))
 
-    def row_text(self, exprs: list[sa.ColumnElement[Any]]) -> sa.ColumnElement[Any]:
+    def row_text(self, exprs: Sequence[sa.ColumnElement[Any]]) -> sa.ColumnElement[Any]:
         """Several values as one comparable text (a JSON array)."""
         if self.sqlite:
             return sa.func.json_array(*exprs)
