@@ -99,5 +99,6 @@ def coerce_variables(
     raw = get_variable_values(schema, definitions, dict(inputs))
     if isinstance(raw, list):
         return raw
-    coerced: Mapping[str, Any] = getattr(raw, "coerced", raw)  # graphql-core 3.3 wraps them
+    wrapped: Any = raw
+    coerced: Mapping[str, Any] = getattr(wrapped, "coerced", wrapped)  # 3.3 wraps them
     return dict(coerced)
