@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
+from functools import cached_property
 from typing import Any
 
+import orjson
 from graphql import (
     FieldNode,
     GraphQLField,
@@ -20,13 +22,14 @@ from graphql import (
 from ..query.boolexp import And, Compare, Param
 from ..query.compile import Compiler
 from ..query.execute import Prepared
-from ..query.selection import ListArgs, Selection
+from ..query.selection import ColumnField, ConstField, ListArgs, Selection
 from ..registry import ModelInfo, Registry
 from ..service import Unit, delete, insert, matching, update
 from .builder import RootSpec
 from .translate import Translator, omega
 
 PKS = "0pks"  # not a GraphQL name, so it never clashes with a variable
+_PLAIN_KINDS = ("int", "bigint", "string")
 
 
 @dataclass
@@ -90,11 +93,34 @@ class WritePlan:
                 parts.append(f'"{key}":"{what.partition(":")[2]}"')
         return "{" + ",".join(parts) + "}"
 
+    @cached_property
+    def plain_columns(self) -> bool:
+        """True when the selection is only columns whose JSON form the driver value has."""
+        return all(
+            isinstance(f, ColumnField)
+            and self.info.column(f.column).kind in _PLAIN_KINDS
+            or isinstance(f, ConstField)
+            for f in self.selection.fields
+        )
+
+    def _plain_json(self, row: Mapping[str, Any]) -> str:
+        return orjson.dumps(
+            {
+                f.key: row[f.column] if isinstance(f, ColumnField) else f.value  # type: ignore[union-attr]
+                for f in self.selection.fields
+            }
+        ).decode()
+
     def read(
         self, unit: Unit, pks: list[tuple[Any, ...]], variables: Mapping[str, Any]
     ) -> list[str]:
         if not pks or not self.selection.fields:
             return []
+        if self.plain_columns and self.spec.kind.startswith("insert"):
+            rows = [unit.written.get((self.info.table, pk)) for pk in pks]
+            if all(row is not None for row in rows):
+                # The insert's RETURNING already holds every value asked for.
+                return [self._plain_json(row) for row in rows]  # type: ignore[arg-type]
         prepared = self.returning
         values = dict(variables)
         if prepared is None:  # composite primary key: a statement per request

@@ -108,6 +108,8 @@ def _insert_one(
             return None
     stored = {c.name: found[c.column_name] for c in info.columns}
     pk = tuple(stored[name] for name in info.primary_key)
+    if written:
+        unit.written[(info.table, pk)] = stored
 
     for name, nested in row.items():
         if info.has_relation(name) and info.relation(name).is_array:

@@ -31,6 +31,8 @@ class Unit:
         self.registry = registry
         self.connection = connection
         self.events: list[ChangeEvent] = []
+        # Rows as inserts returned them (raw driver values), by (table, primary key).
+        self.written: dict[tuple[str, PK], dict[str, Any]] = {}
         self._prepared = prepared
 
     def run_prepared(
