@@ -166,7 +166,8 @@ def create_app(
         try:
             yield
         finally:
-            database.dispose()
+            gc.unfreeze()
+            omega.database.dispose()
 
     endpoint = graphql_endpoint(engine)
     omega = OmegaApp(
