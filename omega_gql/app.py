@@ -161,7 +161,6 @@ def create_app(
             omega.create_tables()
         # Objects built at start-up live for the whole run; keeping them out of the
         # collector's generations shortens full collections under load.
-        gc.collect()
         gc.freeze()
         try:
             yield
