@@ -35,7 +35,7 @@ from ..service import WriteService
 from .builder import RootSpec
 from .errors import error_dict
 from .plans import Planner, ReadPlan, WritePlan
-from .translate import Translator, omega
+from .translate import Translator, omega, response_key
 from .variables import ScalarSpec, coerce_variables, scalar_specs
 
 
@@ -125,9 +125,9 @@ class GraphQLEngine:
                 return await self._execute_general(doc, coerced, context)
             plans = self._plans(doc, coerced)
             if op == OperationType.MUTATION:
-                parts = await self.writes.run(lambda unit: self._run_writes(plans, unit, coerced))
+                parts = await self.writes.run(lambda unit: self._run(plans, unit, coerced))
             else:
-                parts = await self.database.read(lambda conn: self._run_reads(plans, conn, coerced))
+                parts = await self.database.read(lambda conn: self._run(plans, conn, coerced))
         except (OmegaError, GraphQLError) as error:
             return orjson.dumps({"data": None, "errors": [error_dict(error, None, self.rename)]})
         except Exception as error:  # noqa: BLE001 - any other failure is reported, not raised
@@ -210,12 +210,12 @@ class GraphQLEngine:
         assert root is not None
         plans = []
         for node in tr.collect(doc.operation.selection_set):
-            response_key = node.alias.value if node.alias else node.name.value
+            key = response_key(node)
             if node.name.value == "__typename":
-                plans.append((response_key, orjson.dumps(root.name).decode()))
+                plans.append((key, orjson.dumps(root.name).decode()))
                 continue
             field_def = root.fields[node.name.value]
-            plans.append((response_key, self.planner.plan(omega(field_def), field_def, node, tr)))
+            plans.append((key, self.planner.plan(omega(field_def), field_def, node, tr)))
         doc.structural = tuple(sorted(set(doc.structural) | tr.structural))
         doc.params = tuple(sorted(set(doc.params) | tr.params))
         if len(doc.plans) >= 64:
@@ -224,20 +224,12 @@ class GraphQLEngine:
         return plans
 
     @staticmethod
-    def _run_reads(
-        plans: list[tuple[str, Any]], connection: Any, variables: Mapping[str, Any]
+    def _run(
+        plans: list[tuple[str, Any]], target: Any, variables: Mapping[str, Any]
     ) -> list[tuple[str, str]]:
+        """Each root field's JSON text; ``target`` is a connection (reads) or a unit (writes)."""
         return [
-            (key, plan if isinstance(plan, str) else plan.run(connection, variables))
-            for key, plan in plans
-        ]
-
-    @staticmethod
-    def _run_writes(
-        plans: list[tuple[str, Any]], unit: Any, variables: Mapping[str, Any]
-    ) -> list[tuple[str, str]]:
-        return [
-            (key, plan if isinstance(plan, str) else plan.run(unit, variables))
+            (key, plan if isinstance(plan, str) else plan.run(target, variables))
             for key, plan in plans
         ]
 

@@ -26,7 +26,7 @@ from ..query.selection import ColumnField, ConstField, ListArgs, Selection
 from ..registry import ModelInfo, Registry
 from ..service import Unit, delete, insert, matching, update
 from .builder import RootSpec
-from .translate import Translator, omega
+from .translate import Translator, omega, response_key
 
 PKS = "0pks"  # not a GraphQL name, so it never clashes with a variable
 _PLAIN_KINDS = ("int", "bigint", "string")
@@ -173,7 +173,7 @@ class Planner:
         self, spec: RootSpec, field_def: GraphQLField, node: FieldNode, tr: Translator
     ) -> ReadPlan | WritePlan:
         info = self.registry.by_table(spec.table)
-        key = node.alias.value if node.alias else node.name.value
+        key = response_key(node)
         compiler = Compiler(self.registry, self.dialect.name)
         out_type: GraphQLObjectType = get_named_type(field_def.type)  # type: ignore[assignment]
         if spec.kind == "select":
@@ -258,7 +258,7 @@ class Planner:
         else:
             selection = Selection()
             for sub in tr.collect(node.selection_set):
-                sub_key = sub.alias.value if sub.alias else sub.name.value
+                sub_key = response_key(sub)
                 if sub.name.value == "__typename":
                     response.append((sub_key, f"typename:{out_type.name}"))
                     continue

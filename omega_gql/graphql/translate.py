@@ -56,6 +56,11 @@ from ..service import Nested, OnConflict
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
 
 
+def response_key(node: FieldNode) -> str:
+    """The key a field's value has in the response: its alias, else its name."""
+    return node.alias.value if node.alias else node.name.value
+
+
 def omega(definition: Any) -> Any:
     return (definition.extensions or {}).get("omega")
 
@@ -166,7 +171,7 @@ class Translator:
     ) -> Selection:
         fields: list[Any] = []
         for node in self.collect(selection_set):
-            key = node.alias.value if node.alias else node.name.value
+            key = response_key(node)
             name = node.name.value
             if name == "__typename":
                 fields.append(ConstField(key, type_.name))
@@ -207,7 +212,7 @@ class Translator:
         nodes = None
         extra = []
         for node in self.collect(selection_set):
-            key = node.alias.value if node.alias else node.name.value
+            key = response_key(node)
             name = node.name.value
             if name == "__typename":
                 extra.append(ConstField(key, type_.name))
@@ -227,7 +232,7 @@ class Translator:
     ) -> list[Any]:
         out: list[Any] = []
         for node in self.collect(selection_set):
-            key = node.alias.value if node.alias else node.name.value
+            key = response_key(node)
             name = node.name.value
             if name == "__typename":
                 out.append(ConstField(key, type_.name))
@@ -242,7 +247,7 @@ class Translator:
                 columns = []
                 typename = ""
                 for sub in self.collect(node.selection_set):
-                    sub_key = sub.alias.value if sub.alias else sub.name.value
+                    sub_key = response_key(sub)
                     if sub.name.value == "__typename":
                         typename = fn_type.name
                         continue
