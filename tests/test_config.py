@@ -40,3 +40,15 @@ def test_bad_values_are_refused_with_the_variable_named(env: dict[str, str], mes
 def test_unknown_setting_is_refused() -> None:
     with pytest.raises(ConfigurationError, match="colour"):
         Settings.load({"colour": "blue"}, {})
+
+
+def test_omega_variables_configure_create_app(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from examples.twooter.models import Twoot, User
+    from omega_gql import create_app
+
+    monkeypatch.setenv("OMEGA_NAMING", "hasura-default")
+    monkeypatch.setenv("OMEGA_DATABASE_URL", f"sqlite:///{tmp_path / 'env.db'}")
+    app = create_app(models=[User, Twoot])
+    assert app.settings.database_url.endswith("env.db")
+    assert "twoot_by_pk(id: Int!): twoot" in app.sdl()
+    assert "twootByPk" not in app.sdl()
