@@ -18,7 +18,7 @@ from .database import Database
 from .errors import ConfigurationError
 from .events import ChangeEvent
 from .graphql import Context, GraphQLEngine, build_schema
-from .graphql.views import graphql_endpoint
+from .graphql.views import GraphQLHTTP
 from .query.jsonsql import SUPPORTED
 from .registry import Naming, Registry, discover
 from .service import OnConflict, WriteService, insert
@@ -168,7 +168,7 @@ def create_app(
             gc.unfreeze()
             omega.database.dispose()
 
-    endpoint = graphql_endpoint(engine)
+    endpoint = GraphQLHTTP(engine)
     omega = OmegaApp(
         debug=settings.debug,
         routes=[*routes, Route("/graphql", endpoint, methods=["GET", "POST"], name="graphql")],

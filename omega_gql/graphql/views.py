@@ -1,13 +1,19 @@
-"""``/graphql`` over HTTP: JSON POST (single or batched) and GET for queries."""
+"""``/graphql`` over HTTP: JSON POST (single or batched), ``application/graphql`` bodies,
+and GET for queries.
+
+A plain ASGI app rather than a Starlette endpoint: on a cached plan the request objects
+would cost more than the query itself.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from .engine import GraphQLEngine
 
@@ -23,56 +29,93 @@ class Context:
         return getattr(self, key)
 
 
-def _bad_request(message: str, status: int = 400) -> Response:
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": "bad-request"}}]}, status
-    )
+class _BadRequest(Exception):
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
 
 
-def graphql_endpoint(engine: GraphQLEngine) -> Any:
-    """The Starlette endpoint serving ``engine``."""
+class GraphQLHTTP:
+    """The ASGI app serving ``engine`` at ``/graphql``."""
 
-    async def endpoint(request: Request) -> Response:
-        context = Context(request.app, request)
-        if request.method == "GET":
-            params = request.query_params
-            try:
-                variables = orjson.loads(params["variables"]) if params.get("variables") else None
-            except orjson.JSONDecodeError:
-                return _bad_request("variables is not valid JSON")
-            body = await engine.execute(
+    def __init__(self, engine: GraphQLEngine) -> None:
+        self.engine = engine
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        status = 200
+        try:
+            body = await self._respond(scope, receive)
+        except _BadRequest as error:
+            status = error.status
+            body = orjson.dumps(
+                {"errors": [{"message": str(error), "extensions": {"code": "bad-request"}}]}
+            )
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+        if status == 405:
+            headers.append((b"allow", b"GET, POST"))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _respond(self, scope: Scope, receive: Receive) -> bytes:
+        context = Context(scope.get("app"), Request(scope))
+        method = scope["method"]
+        if method == "GET":
+            params = dict(parse_qsl(scope["query_string"].decode("latin-1")))
+            variables = _json(params["variables"], "variables") if params.get("variables") else None
+            return await self.engine.execute(
                 params.get("query"),
-                variables,
+                _object_or_none(variables),
                 params.get("operationName"),
                 context,
                 allow_mutation=False,
             )
-            return Response(body, media_type="application/json")
-        if request.method != "POST":
-            return _bad_request("use GET or POST", 405)
-        raw = await request.body()
-        content_type = request.headers.get("content-type", "").split(";")[0].strip()
-        if content_type == "application/graphql":
+        if method != "POST":
+            raise _BadRequest("use GET or POST", 405)
+        raw = await _body(receive)
+        if _content_type(scope) == b"application/graphql":
             payload: Any = {"query": raw.decode("utf-8", "replace")}
         else:
-            try:
-                payload = orjson.loads(raw)
-            except orjson.JSONDecodeError:
-                return _bad_request("the request body is not valid JSON")
-        batch = isinstance(payload, list)
-        results = []
-        for item in payload if batch else [payload]:
-            if not isinstance(item, dict):
-                return _bad_request("expected a JSON object with a query")
-            variables = item.get("variables")
-            if variables is not None and not isinstance(variables, dict):
-                return _bad_request("variables must be a JSON object")
-            results.append(
-                await engine.execute(
-                    item.get("query"), variables, item.get("operationName"), context
-                )
-            )
-        body = b"[" + b",".join(results) + b"]" if batch else results[0]
-        return Response(body, media_type="application/json")
+            payload = _json(raw, "the request body")
+        if isinstance(payload, list):
+            results = [await self._one(item, context) for item in payload]
+            return b"[" + b",".join(results) + b"]"
+        return await self._one(payload, context)
 
-    return endpoint
+    async def _one(self, item: Any, context: Context) -> bytes:
+        if not isinstance(item, dict):
+            raise _BadRequest("expected a JSON object with a query")
+        return await self.engine.execute(
+            item.get("query"),
+            _object_or_none(item.get("variables")),
+            item.get("operationName"),
+            context,
+        )
+
+
+async def _body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _content_type(scope: Scope) -> bytes:
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            return bytes(value.split(b";")[0].strip().lower())
+    return b""
+
+
+def _json(raw: bytes | str, what: str) -> Any:
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise _BadRequest(f"{what} is not valid JSON") from None
+
+
+def _object_or_none(variables: Any) -> dict[str, Any] | None:
+    if variables is not None and not isinstance(variables, dict):
+        raise _BadRequest("variables must be a JSON object")
+    return variables
