@@ -64,9 +64,12 @@ def _insert_one(
 ) -> tuple[PK, bool, Mapping[str, Any]] | None:
     """Insert one row; ``(pk, written, column values)``, or None when skipped on conflict."""
     values = dict(parent_values or {})
-    row = {k: _as_nested(info, k, v) for k, v in row.items()}
-    for name, nested in row.items():
-        if info.has_relation(name) and not info.relation(name).is_array:
+    related = [name for name in row if info.has_relation(name)]
+    if related:
+        row = {k: _as_nested(info, k, v) for k, v in row.items()}
+    for name in related:
+        nested = row[name]
+        if not info.relation(name).is_array:
             if not isinstance(nested, Nested) or len(nested.rows) != 1:
                 raise ValidationFailed(f"{name!r} takes one object", path=(*path, name))
             target = unit.registry.target(info, name)
@@ -111,8 +114,9 @@ def _insert_one(
     if written:
         unit.written[(info.table, pk)] = stored
 
-    for name, nested in row.items():
-        if info.has_relation(name) and info.relation(name).is_array:
+    for name in related:
+        nested = row[name]
+        if info.relation(name).is_array:
             if not isinstance(nested, Nested):
                 raise ValidationFailed(f"{name!r} takes a list of objects", path=(*path, name))
             rel = info.relation(name)

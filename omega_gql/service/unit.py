@@ -30,6 +30,8 @@ class Unit:
     ) -> None:
         self.registry = registry
         self.connection = connection
+        self.dbapi: Any = connection.connection.driver_connection
+        """The DB-API connection inside this transaction, for prepared statements."""
         self.events: list[ChangeEvent] = []
         # Rows as inserts returned them (raw driver values), by (table, primary key).
         self.written: dict[tuple[str, PK], dict[str, Any]] = {}
@@ -48,11 +50,6 @@ class Unit:
             return prepared.rows(self.dbapi, params)
         except self.connection.dialect.loaded_dbapi.IntegrityError as error:
             raise violation(error) from None
-
-    @property
-    def dbapi(self) -> Any:
-        """The DB-API connection inside this transaction, for prepared reads."""
-        return self.connection.connection.driver_connection
 
     def compiler(self) -> Compiler:
         return Compiler(self.registry, self.connection.dialect.name)
