@@ -62,8 +62,12 @@ class WritePlan:
     response: tuple[tuple[str, str], ...] = ()  # (key, affected_rows|returning|typename:<name>)
     registry: Registry | None = field(default=None, repr=False)
 
+    @cached_property
+    def has_params(self) -> bool:
+        return substitute(self.inputs, _Probe()) != self.inputs
+
     def run(self, unit: Unit, variables: Mapping[str, Any]) -> str:
-        inputs = substitute(self.inputs, variables)
+        inputs = substitute(self.inputs, variables) if self.has_params else self.inputs
         kind, info = self.spec.kind, self.info
         path = (self.key,)
         returned: list[str] | None = None
@@ -146,15 +150,31 @@ class WritePlan:
         return [r[0] for r in prepared.rows(unit.dbapi, values)]
 
 
+_LEAVES = (str, int, float, bool, type(None))
+
+
+class _Probe(dict[str, Any]):
+    """Variables under which every ``Param`` reads as a value no input can hold."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return _PROBED
+
+
+_PROBED = object()
+
+
 def substitute(value: Any, variables: Mapping[str, Any]) -> Any:
     """``value`` with every ``Param`` replaced by its variable's value."""
-    if isinstance(value, Param):
+    kind = type(value)
+    if kind is Param:
         return variables.get(value.name)
-    if isinstance(value, dict):
+    if kind in _LEAVES:
+        return value
+    if kind is dict:
         return {k: substitute(v, variables) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if kind is list or kind is tuple:
         items = [substitute(v, variables) for v in value]
-        return items if isinstance(value, list) else tuple(items)
+        return items if kind is list else tuple(items)
     if is_dataclass(value) and not isinstance(value, type):
         return replace(
             value, **{f.name: substitute(getattr(value, f.name), variables) for f in fields(value)}
