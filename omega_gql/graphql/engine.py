@@ -210,12 +210,12 @@ class GraphQLEngine:
         assert root is not None
         plans = []
         for node in tr.collect(doc.operation.selection_set):
-            key = response_key(node)
+            response = response_key(node)
             if node.name.value == "__typename":
-                plans.append((key, orjson.dumps(root.name).decode()))
+                plans.append((response, orjson.dumps(root.name).decode()))
                 continue
             field_def = root.fields[node.name.value]
-            plans.append((key, self.planner.plan(omega(field_def), field_def, node, tr)))
+            plans.append((response, self.planner.plan(omega(field_def), field_def, node, tr)))
         doc.structural = tuple(sorted(set(doc.structural) | tr.structural))
         doc.params = tuple(sorted(set(doc.params) | tr.params))
         if len(doc.plans) >= 64:

@@ -64,7 +64,7 @@ class WritePlan:
 
     @cached_property
     def has_params(self) -> bool:
-        return substitute(self.inputs, _Probe()) != self.inputs
+        return bool(substitute(self.inputs, _Probe()) != self.inputs)
 
     def run(self, unit: Unit, variables: Mapping[str, Any]) -> str:
         inputs = substitute(self.inputs, variables) if self.has_params else self.inputs
