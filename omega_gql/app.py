@@ -11,6 +11,7 @@ import orjson
 import sqlalchemy as sa
 from graphql import GraphQLSchema, print_schema
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 
 from .config import Settings
@@ -21,6 +22,7 @@ from .graphql import Context, GraphQLEngine, build_schema
 from .graphql.views import GraphQLHTTP
 from .query.jsonsql import SUPPORTED
 from .registry import Naming, Registry, discover
+from .security import LoopbackOnly
 from .service import OnConflict, WriteService, insert
 
 
@@ -102,6 +104,7 @@ def create_app(
     pool_size: int | None = None,
     plan_cache_size: int | None = None,
     debug: bool | None = None,
+    allow_remote: bool | None = None,
 ) -> OmegaApp:
     """Build the app serving every model found from ``import_name``.
 
@@ -118,8 +121,8 @@ def create_app(
         models: serve exactly these model classes instead of discovering them.
         query, mutation: strawberry types whose fields join the generated root types.
         types: further strawberry types to include in the schema.
-        database_url, naming, create_tables, pool_size, plan_cache_size, debug: settings;
-            each defaults to its ``OMEGA_*`` environment variable (see ``Settings``).
+        database_url, naming, create_tables, pool_size, plan_cache_size, debug, allow_remote:
+            settings; each defaults to its ``OMEGA_*`` environment variable (see ``Settings``).
     """
     package = (import_name or "omega").rpartition(".")[0] or import_name or "omega"
     settings = Settings.load(
@@ -130,6 +133,7 @@ def create_app(
             "pool_size": pool_size,
             "plan_cache_size": plan_cache_size,
             "debug": debug,
+            "allow_remote": allow_remote,
         },
         default_database_url=f"sqlite:///{package.rpartition('.')[2]}.db",
     )
@@ -173,6 +177,7 @@ def create_app(
         debug=settings.debug,
         routes=[*routes, Route("/graphql", endpoint, methods=["GET", "POST"], name="graphql")],
         lifespan=lifespan,
+        middleware=[] if settings.allow_remote else [Middleware(LoopbackOnly)],
     )
     omega.registry = registry
     omega.settings = settings

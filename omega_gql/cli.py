@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from .security.loopback import is_local
+
 
 def load(target: str) -> Any:
     """Import ``module:attribute`` (the working directory is importable, as for uvicorn)."""
@@ -27,6 +29,11 @@ def serve(target: str, host: str = "127.0.0.1", port: int = 8000, reload: bool =
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
     click.echo(f"omega: serving {target} on http://{host}:{port} (GraphQL at /graphql)")
+    if not is_local(host) or host in ("0.0.0.0", "::"):
+        click.echo(
+            "omega: no authentication is configured, so requests from other hosts are refused "
+            "(403) unless OMEGA_ALLOW_REMOTE=true"
+        )
     uvicorn.run(target, host=host, port=port, reload=reload, log_level="info")
 
 

@@ -30,6 +30,8 @@ class Settings:
         plan_cache_size: GraphQL documents whose parsed and compiled plans are kept;
             ``OMEGA_PLAN_CACHE_SIZE``.
         debug: Starlette debug pages; ``OMEGA_DEBUG``.
+        allow_remote: answer clients on other hosts; ``OMEGA_ALLOW_REMOTE``. Off by default:
+            with no authentication configured, only this machine is served.
     """
 
     database_url: str = ""
@@ -38,6 +40,7 @@ class Settings:
     pool_size: int = 20
     plan_cache_size: int = 512
     debug: bool = False
+    allow_remote: bool = False
 
     @classmethod
     def load(
