@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 
 import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -13,6 +14,7 @@ MESSAGE = (
 )
 
 
+@lru_cache(maxsize=4096)
 def is_local(host: str | None) -> bool:
     """True for loopback addresses, and for clients that are not IP peers (Unix sockets)."""
     if host is None:
