@@ -24,8 +24,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(command: list[str], port: int, tmp_path: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "OMEGA_DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.db'}"}
+def start(
+    command: list[str], port: int, tmp_path: Path, database_url: str | None = None
+) -> subprocess.Popen[bytes]:
+    url = database_url or f"sqlite:///{tmp_path / 'e2e.db'}"
+    env = {**os.environ, "OMEGA_DATABASE_URL": url}
     log = tmp_path / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
