@@ -1,0 +1,216 @@
+"""Filtering, ordering, paging and joins: the bool-exp and order terms as SQL conditions.
+
+The base of ``Compiler``; writes use it alone for their ``where``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import ValidationFailed
+from ..registry import ColumnInfo, ModelInfo, Registry
+from .boolexp import And, BoolExp, Compare, Not, Or, Param, Related
+from .jsonsql import JsonSQL
+from .ordering import OrderTerm
+from .selection import ListArgs
+from .values import coerce
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """How a ``Param`` is bound: coerced to ``column``'s type; a list when ``is_list``."""
+
+    column: ColumnInfo | None
+    is_list: bool = False
+    is_page: bool = False
+
+
+Table = sa.TableClause | sa.Alias
+Expr = sa.ColumnElement[Any]
+
+
+class Filters:
+    """SQL conditions and orderings for one registry on one dialect.
+
+    ``params`` collects the ``Param`` names a statement reads, with their columns, so the
+    executor can coerce and bind values per request.
+    """
+
+    def __init__(self, registry: Registry, dialect: str) -> None:
+        self.registry = registry
+        self.json = JsonSQL(dialect)
+        self.params: dict[str, ParamSpec] = {}
+
+    def alias(self, info: ModelInfo) -> sa.Alias:
+        return info.cls.__table__.alias()  # type: ignore[attr-defined,no-any-return]
+
+    def join(self, info: ModelInfo, alias: Table, relation: str, talias: Table) -> Expr:
+        rel = info.relation(relation)
+        target = self.registry.model(rel.target)
+        return sa.and_(
+            *(
+                talias.c[target.column(remote).column_name]
+                == alias.c[info.column(local).column_name]
+                for local, remote in rel.pairs
+            )
+        )
+
+    def apply(
+        self, info: ModelInfo, alias: Table, stmt: sa.Select[Any], args: ListArgs
+    ) -> sa.Select[Any]:
+        if args.where is not None:
+            stmt = stmt.where(self.where(info, alias, args.where))
+        order = self.order(info, alias, args.order_by) or [
+            alias.c[c.column_name].asc() for c in info.pk_columns
+        ]
+        if args.distinct_on:
+            stmt = stmt.where(self.distinct(info, alias, args))
+        stmt = stmt.order_by(*order)
+        if args.limit is not None:
+            stmt = stmt.limit(self.page_value(args.limit, "limit"))
+        if args.offset is not None:
+            stmt = stmt.offset(self.page_value(args.offset, "offset"))
+            if args.limit is None and self.json.sqlite:
+                stmt = stmt.limit(-1)
+        return stmt
+
+    def page_value(self, value: Any, name: str) -> Any:
+        if isinstance(value, Param):
+            self.params[value.name] = ParamSpec(None, is_page=True)
+            return sa.bindparam(f"v_{value.name}", None, type_=sa.Integer, required=False)
+        if not isinstance(value, int) or value < 0:
+            raise ValidationFailed(f"{name} must be a non-negative integer", path=(name,))
+        return value
+
+    def distinct(self, info: ModelInfo, alias: Table, args: ListArgs) -> Expr:
+        leading = [t.path for t in args.order_by[: len(args.distinct_on)]]
+        if args.order_by and sorted(p[0] for p in leading) != sorted(args.distinct_on):
+            raise ValidationFailed(
+                "distinctOn columns must match the leading orderBy columns", path=("distinctOn",)
+            )
+        inner_alias = self.alias(info)
+        pk = [inner_alias.c[c.column_name] for c in info.pk_columns]
+        ranked = sa.select(
+            *pk,
+            sa.func.row_number()
+            .over(
+                partition_by=[inner_alias.c[info.column(c).column_name] for c in args.distinct_on],
+                order_by=self.order(info, inner_alias, args.order_by) or [p.asc() for p in pk],
+            )
+            .label("omega_rank"),
+        )
+        if args.where is not None:
+            ranked = ranked.where(self.where(info, inner_alias, args.where))
+        ranked_sub = ranked.subquery()
+        firsts = sa.select(*(ranked_sub.c[c.column_name] for c in info.pk_columns)).where(
+            ranked_sub.c.omega_rank == 1
+        )
+        outer = [alias.c[c.column_name] for c in info.pk_columns]
+        if len(outer) == 1:
+            return outer[0].in_(firsts)
+        return sa.tuple_(*outer).in_(firsts)
+
+    def order(self, info: ModelInfo, alias: Table, terms: tuple[OrderTerm, ...]) -> list[Any]:
+        out: list[Any] = []
+        for term in terms:
+            expr = self.order_expr(info, alias, term.path)
+            ordered = expr.desc() if term.descending else expr.asc()
+            if len(term.path) == 1 and not info.column(term.path[0]).nullable:
+                # No nulls to place: a bare direction lets SQLite walk an index.
+                out.append(ordered)
+            else:
+                out.append(ordered.nulls_first() if term.nulls_first else ordered.nulls_last())
+        return out
+
+    def order_expr(self, info: ModelInfo, alias: Table, path: tuple[str, ...]) -> Expr:
+        if len(path) == 1:
+            return alias.c[info.column(path[0]).column_name]
+        target = self.registry.target(info, path[0])
+        talias = self.alias(target)
+        inner = self.order_expr(target, talias, path[1:])
+        return (
+            sa.select(inner)
+            .where(self.join(info, alias, path[0], talias))
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    def where(self, info: ModelInfo, alias: Table, exp: BoolExp) -> Expr:
+        if isinstance(exp, And):
+            return sa.and_(sa.true(), *(self.where(info, alias, e) for e in exp.items))
+        if isinstance(exp, Or):
+            if not exp.items:
+                return sa.true()
+            return sa.or_(*(self.where(info, alias, e) for e in exp.items))
+        if isinstance(exp, Not):
+            return sa.not_(self.where(info, alias, exp.item))
+        if isinstance(exp, Related):
+            target = self.registry.target(info, exp.relation)
+            talias = self.alias(target)
+            cond = sa.and_(
+                self.join(info, alias, exp.relation, talias), self.where(target, talias, exp.where)
+            )
+            return sa.exists(sa.select(sa.literal_column("1")).select_from(talias).where(cond))
+        return self.compare(info, alias, exp)
+
+    def compare(self, info: ModelInfo, alias: Table, exp: Compare) -> Expr:
+        col = info.column(exp.column)
+        sa_col = alias.c[col.column_name]
+        op = exp.op
+        if op == "is_null":
+            if isinstance(exp.value, Param):
+                raise ValidationFailed("_isNull takes a literal boolean", path=(exp.column,))
+            return sa_col.is_(None) if exp.value else sa_col.is_not(None)
+        if op in ("in", "nin") and isinstance(exp.value, Param):
+            matches = self.bind_list(col, sa_col, exp.value)
+            return matches if op == "in" else sa.not_(matches)
+        if op in ("in", "nin"):
+            values = exp.value if isinstance(exp.value, (list, tuple)) else [exp.value]
+            bound = [self.bind(col, sa_col, v) for v in values]
+            if not bound:
+                return sa.false() if op == "in" else sa.true()
+            return sa_col.in_(bound) if op == "in" else sa_col.not_in(bound)
+        value = self.bind(col, sa_col, exp.value)
+        if op == "eq":
+            return sa_col == value
+        if op == "neq":
+            return sa_col != value
+        if op == "gt":
+            return sa_col > value
+        if op == "gte":
+            return sa_col >= value
+        if op == "lt":
+            return sa_col < value
+        if op == "lte":
+            return sa_col <= value
+        # Backslash escapes % and _ on every database, as it does by default on PostgreSQL.
+        if op == "like":
+            return sa_col.like(value, escape="\\")
+        if op == "nlike":
+            return sa_col.not_like(value, escape="\\")
+        if op == "ilike":
+            return sa_col.ilike(value, escape="\\")
+        if op == "nilike":
+            return sa_col.not_ilike(value, escape="\\")
+        raise ValidationFailed(f"unknown operator {op!r}", path=(exp.column,))
+
+    def bind_list(self, col: Any, sa_col: Expr, value: Param) -> Expr:
+        """``column IN <list given at execution>``, one statement for any list length."""
+        self.params[value.name] = ParamSpec(col, is_list=True)
+        name = f"v_{value.name}"
+        if self.json.sqlite:
+            items = sa.func.json_each(sa.bindparam(name, None, type_=sa.String, required=False))
+            return sa_col.in_(sa.select(sa.column("value")).select_from(items))
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        array = sa.bindparam(name, None, type_=ARRAY(sa_col.type), required=False)
+        return sa_col == sa.any_(array)
+
+    def bind(self, col: Any, sa_col: Expr, value: Any) -> Expr:
+        if isinstance(value, Param):
+            self.params[value.name] = ParamSpec(col)
+            return sa.bindparam(f"v_{value.name}", None, type_=sa_col.type, required=False)
+        return sa.literal(coerce(col, value), type_=sa_col.type)
