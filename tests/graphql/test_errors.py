@@ -62,24 +62,24 @@ def test_validation_error_points_at_the_document(fails_with):
 @pytest.mark.parametrize(
     ("mutation", "code", "message"),
     [
-        ("insertTwootOne(object: {userId: 1}) { id }", "validation-failed", "content"),
+        ("insertTwootOne(object: {userId: 1}) { id }", "constraint-violation", "content"),
         (
             "insertTwootOne(object: {userId: 1, content: null}) { id }",
-            "validation-failed",
+            "constraint-violation",
             "content",
         ),
         (
             'insertTwoot(objects: [{content: "ok", userId: 1}, {userId: 2}]) { affectedRows }',
-            "validation-failed",
+            "constraint-violation",
             "content",
         ),
-        ('insertTwootOne(object: {content: "x"}) { id }', "validation-failed", "required"),
+        ('insertTwootOne(object: {content: "x"}) { id }', "constraint-violation", "required"),
         (
             'insertTwootOne(object: {content: "x", userId: 1, postedAt: "soon"}) { id }',
             "validation-failed",
             "",
         ),
-        ("insertUserOne(object: {}) { id }", "validation-failed", "required"),
+        ("insertUserOne(object: {}) { id }", "constraint-violation", "required"),
         (
             'insertTwootOne(object: {userId: 999, content: "x"}) { id }',
             "constraint-violation",
@@ -103,7 +103,7 @@ def test_validation_error_points_at_the_document(fails_with):
         ),
         (
             'insertUserOne(object: {userName: "dan", twoots: {data: [{content: "a"}, {}]}}) { id }',
-            "validation-failed",
+            "constraint-violation",
             "content",
         ),
         (
@@ -118,7 +118,7 @@ def test_validation_error_points_at_the_document(fails_with):
         ),
         (
             "updateTwootByPk(pkColumns: {id: 1}, _set: {content: null}) { id }",
-            "validation-failed",
+            "constraint-violation",
             "content",
         ),
         (
@@ -168,7 +168,7 @@ def test_failed_mutation_reports_its_code_and_changes_nothing(
     ("second", "code"),
     [
         ('insertTwootOne(object: {userId: 999, content: "x"}) { id }', "constraint-violation"),
-        ("insertTwootOne(object: {userId: 1}) { id }", "validation-failed"),
+        ("insertTwootOne(object: {userId: 1}) { id }", "constraint-violation"),
         ('insertUserOne(object: {userName: "dan"}) { id }', "constraint-violation"),
         (
             'updateUser(where: {userName: {_eq: "dan"}}, _set: {userName: "ann"}) { affectedRows }',
@@ -264,7 +264,7 @@ def test_variables_that_are_not_an_object_are_refused(client):
 
 def test_write_validation_error_names_the_graphql_field(seed, fails_with):
     error = fails_with(
-        'mutation { insertTwootOne(object: {content: "x"}) { id } }', "validation-failed"
+        'mutation { insertTwootOne(object: {content: "x"}) { id } }', "constraint-violation"
     )
     assert "userId" in error["message"]
     assert error["extensions"]["path"].endswith("userId")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from examples.twooter.models import Twoot, User
-from omega_gql import ChangeEvent, ConstraintViolation, OmegaApp, ValidationFailed
+from omega_gql import ChangeEvent, ConstraintViolation, OmegaApp
 from omega_gql.service import Nested, OnConflict, insert
 
 
@@ -59,7 +59,7 @@ def test_rolled_back_insert_publishes_nothing_and_writes_nothing(started: OmegaA
 
 
 def test_missing_required_column_names_the_field(started: OmegaApp) -> None:
-    with pytest.raises(ValidationFailed) as failure:
+    with pytest.raises(ConstraintViolation, match="Not-NULL") as failure:
         run(started.insert(Twoot, {"user_id": 1}))
     assert failure.value.path[-1] == "content"
 
