@@ -35,13 +35,23 @@ def create_engine(url: str, pool_size: int) -> Engine:
 
     @sa.event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # The driver's own transaction handling begins only before DML, so the reads a
+        # write starts with would run outside it; transactions are begun explicitly below.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA case_sensitive_like=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
         if file_backed:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        # IMMEDIATE takes the write lock up front: processes sharing the file queue for it
+        # instead of failing when a read lock cannot be upgraded.
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
 
     return engine
 
