@@ -28,3 +28,12 @@ class Gadget(Model):
     made_on = Column(Date)
     seen_at = Column(DateTime)
     specs = Column(JSON)
+
+
+class Membership(Model):
+    """A model whose primary key has two columns."""
+
+    __tablename__ = "membership"
+    team = Column(String, primary_key=True)
+    member = Column(String, primary_key=True)
+    role = Column(String, nullable=False)

@@ -19,7 +19,7 @@ from graphql import (
     get_nullable_type,
 )
 
-from ..query.boolexp import And, Compare, Param
+from ..query.boolexp import And, Compare, Or, Param
 from ..query.compile import Compiler
 from ..query.execute import Prepared
 from ..query.selection import ColumnField, ConstField, ListArgs, Selection
@@ -130,8 +130,6 @@ class WritePlan:
         if prepared is None:  # composite primary key: a statement per request
             assert self.registry is not None
             compiler = Compiler(self.registry, unit.connection.dialect.name)
-            from ..query.boolexp import Or
-
             where = Or(
                 tuple(
                     And(
