@@ -15,6 +15,7 @@ from ..errors import ConfigurationError
 from ..registry.info import ColumnInfo
 
 SUPPORTED = ("sqlite", "postgresql")
+_PAIRS_PER_CALL = 50
 _SAFE_KEY = re.compile(r"^[_A-Za-z][_0-9A-Za-z]*$")
 
 
@@ -36,10 +37,27 @@ class JsonSQL:
         self.sqlite = dialect == "sqlite"
 
     def object(self, pairs: list[tuple[str, sa.ColumnElement[Any]]]) -> sa.ColumnElement[Any]:
+        if len(pairs) > _PAIRS_PER_CALL:
+            return self._wide_object(pairs)
         args: list[sa.ColumnElement[Any]] = []
         for name, expr in pairs:
             args += [key(name), expr]
         return sa.func.json_object(*args) if self.sqlite else sa.func.json_build_object(*args)
+
+    def _wide_object(self, pairs: list[tuple[str, sa.ColumnElement[Any]]]) -> sa.ColumnElement[Any]:
+        """An object of more keys than one function call may take (SQLite allows 127
+        arguments, PostgreSQL 100): objects of chunks, spliced as text in key order."""
+        chunks = [
+            sa.cast(self.object(pairs[i : i + _PAIRS_PER_CALL]), sa.Text)
+            for i in range(0, len(pairs), _PAIRS_PER_CALL)
+        ]
+        comma = sa.literal_column("','")
+        text: sa.ColumnElement[Any] = sa.func.substr(chunks[0], 1, sa.func.length(chunks[0]) - 1)
+        for chunk in chunks[1:-1]:
+            inner = sa.func.substr(chunk, 2, sa.func.length(chunk) - 2)
+            text = text.op("||")(comma).op("||")(inner)
+        text = text.op("||")(comma).op("||")(sa.func.substr(chunks[-1], 2))
+        return sa.func.json(text) if self.sqlite else sa.cast(text, sa.JSON)
 
     def text(self, expr: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
         """A top-level result as JSON text, which drivers pass through unparsed."""
