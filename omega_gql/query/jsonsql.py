@@ -51,7 +51,7 @@ class JsonSQL:
             sa.cast(self.object(pairs[i : i + _PAIRS_PER_CALL]), sa.Text)
             for i in range(0, len(pairs), _PAIRS_PER_CALL)
         ]
-        comma = sa.literal_column("','")
+        comma: sa.ColumnElement[Any] = sa.literal_column("','")
         text: sa.ColumnElement[Any] = sa.func.substr(chunks[0], 1, sa.func.length(chunks[0]) - 1)
         for chunk in chunks[1:-1]:
             inner = sa.func.substr(chunk, 2, sa.func.length(chunk) - 2)
