@@ -84,9 +84,17 @@ class Database:
             with self._lock:
                 return fn(self._sqlite_raw())
         raw = self.engine.raw_connection()
+        driver: Any = raw.driver_connection
+        # A read is one statement: in autocommit it needs no BEGIN before it and no
+        # ROLLBACK when the connection goes back to the pool, two round trips saved.
+        autocommit = getattr(driver, "autocommit", None)
         try:
-            return fn(raw.driver_connection)
+            if autocommit is False:
+                driver.autocommit = True
+            return fn(driver)
         finally:
+            if autocommit is False:
+                driver.autocommit = False
             raw.close()
 
     async def write(self, fn: Callable[[Connection], T]) -> T:
