@@ -88,13 +88,16 @@ def root_fields(
     }
     conflict = {
         n.field("on_conflict"): GraphQLArgument(
-            types.on_conflict(info), description="upsert condition"
+            types.on_conflict(info),
+            description="upsert condition",
+            extensions={"omega": "on_conflict"},
         )
     }
     update_args = {
         "_set": GraphQLArgument(
             types.set_input(info),
             description="sets the columns of the filtered rows to the given values",
+            extensions={"omega": "set"},
         )
     }
     inc = types.inc_input(info)
@@ -103,12 +106,15 @@ def root_fields(
             "_inc": GraphQLArgument(
                 inc,
                 description="increments the numeric columns of the filtered rows",
+                extensions={"omega": "inc"},
             ),
             **update_args,
         }
     where = {
         "where": GraphQLArgument(
-            nn(types.bool_exp(info)), description="filter the rows which have to be affected"
+            nn(types.bool_exp(info)),
+            description="filter the rows which have to be affected",
+            extensions={"omega": "where"},
         )
     }
     response = types.mutation_response(info)
@@ -122,7 +128,9 @@ def root_fields(
             response,
             {
                 "objects": GraphQLArgument(
-                    nn(list_of(types.insert_input(info))), description="the rows to be inserted"
+                    nn(list_of(types.insert_input(info))),
+                    description="the rows to be inserted",
+                    extensions={"omega": "objects"},
                 ),
                 **conflict,
             },
@@ -133,7 +141,9 @@ def root_fields(
             obj,
             {
                 "object": GraphQLArgument(
-                    nn(types.insert_input(info)), description="the row to be inserted"
+                    nn(types.insert_input(info)),
+                    description="the row to be inserted",
+                    extensions={"omega": "object"},
                 ),
                 **conflict,
             },
@@ -147,7 +157,9 @@ def root_fields(
             obj,
             {
                 **update_args,
-                n.field("pk_columns"): GraphQLArgument(nn(types.pk_columns_input(info))),
+                n.field("pk_columns"): GraphQLArgument(
+                    nn(types.pk_columns_input(info)), extensions={"omega": "pk_columns"}
+                ),
             },
             f'update single row of the table: "{t}"',
         ),

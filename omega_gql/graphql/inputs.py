@@ -212,9 +212,11 @@ class InputTypes:
             return GraphQLInputObjectType(
                 self.n.type(info.table, kind),
                 lambda: {
-                    "data": GraphQLInputField(data),
+                    "data": GraphQLInputField(data, extensions={"omega": "data"}),
                     self.n.field("on_conflict"): GraphQLInputField(
-                        self.on_conflict(info), description="upsert condition"
+                        self.on_conflict(info),
+                        description="upsert condition",
+                        extensions={"omega": "on_conflict"},
                     ),
                 },
                 description=f"input type for inserting {'array' if is_array else 'object'} "
@@ -230,11 +232,15 @@ class InputTypes:
             lambda: GraphQLInputObjectType(
                 self.n.type(info.table, "on_conflict"),
                 lambda: {
-                    "constraint": GraphQLInputField(nn(self.constraint(info))),
-                    self.n.field("update_columns"): GraphQLInputField(
-                        nn(list_of(self.update_column(info))), default_value=[]
+                    "constraint": GraphQLInputField(
+                        nn(self.constraint(info)), extensions={"omega": "constraint"}
                     ),
-                    "where": GraphQLInputField(self.bool_exp(info)),
+                    self.n.field("update_columns"): GraphQLInputField(
+                        nn(list_of(self.update_column(info))),
+                        default_value=[],
+                        extensions={"omega": "update_columns"},
+                    ),
+                    "where": GraphQLInputField(self.bool_exp(info), extensions={"omega": "where"}),
                 },
                 description=f'on_conflict condition type for table "{info.table}"',
             ),
@@ -292,4 +298,9 @@ class InputTypes:
         )
 
     def pk_args(self, info: ModelInfo) -> dict[str, GraphQLArgument]:
-        return {self.n.field(c.name): GraphQLArgument(nn(self.scalar(c))) for c in info.pk_columns}
+        return {
+            self.n.field(c.name): GraphQLArgument(
+                nn(self.scalar(c)), extensions={"omega": ("pk", c.name)}
+            )
+            for c in info.pk_columns
+        }

@@ -16,7 +16,6 @@ from graphql import (
     GraphQLInputObjectType,
     GraphQLObjectType,
     get_named_type,
-    get_nullable_type,
 )
 
 from ..query.boolexp import And, Compare, Or, Param
@@ -26,7 +25,7 @@ from ..query.selection import ColumnField, ConstField, ListArgs, Selection
 from ..registry import ModelInfo, Registry
 from ..service import Unit, delete, insert, matching, update
 from .builder import RootSpec
-from .translate import Translator, omega, response_key
+from .translate import Argument, Translator, omega, response_key
 
 PKS = "0pks"  # not a GraphQL name, so it never clashes with a variable
 _PLAIN_KINDS = ("int", "bigint", "string")
@@ -208,9 +207,9 @@ class Planner:
                 tr.aggregate(info, out_type, node.selection_set),
             )
             return ReadPlan(key, Prepared(stmt, self.dialect, compiler.params), "value")
-        args = tr.arguments(field_def, node)
+        args = tr.roles(field_def, node)
         if spec.kind == "select_by_pk":
-            where = self._pk_where(info, field_def, args)
+            where = self._pk_where(info, args)
             stmt = compiler.list_rows(
                 info,
                 ListArgs(where=where, limit=1),
@@ -219,11 +218,8 @@ class Planner:
             return ReadPlan(key, Prepared(stmt, self.dialect, compiler.params), "one")
         return self._write(spec, info, key, field_def, node, tr, args, out_type)
 
-    def _pk_where(self, info: ModelInfo, field_def: GraphQLField, args: Mapping[str, Any]) -> Any:
-        names = list(field_def.args)
-        return And(
-            tuple(Compare(c, "eq", args[n]) for c, n in zip(info.primary_key, names, strict=True))
-        )
+    def _pk_where(self, info: ModelInfo, args: Mapping[Any, Argument]) -> Any:
+        return And(tuple(Compare(c, "eq", args[("pk", c)].value) for c in info.primary_key))
 
     def _write(
         self,
@@ -233,42 +229,33 @@ class Planner:
         field_def: GraphQLField,
         node: FieldNode,
         tr: Translator,
-        args: dict[str, Any],
+        args: dict[Any, Argument],
         out_type: GraphQLObjectType,
     ) -> WritePlan:
-        arg_types: dict[str, Any] = {
-            name: get_nullable_type(a.type) for name, a in field_def.args.items()
-        }
-        conflict_arg = next((n for n in field_def.args if n not in ("objects", "object")), None)
         inputs: dict[str, Any] = {}
         kind = spec.kind
         if kind in ("insert", "insert_one"):
-            rows_arg = "objects" if kind == "insert" else "object"
-            input_type: GraphQLInputObjectType = get_named_type(field_def.args[rows_arg].type)  # type: ignore[assignment]
-            rows = args[rows_arg] if kind == "insert" else [args[rows_arg]]
-            inputs["rows"] = tr.insert_rows(input_type, rows)
-            inputs["on_conflict"] = (
-                tr.on_conflict(arg_types[conflict_arg], args.get(conflict_arg))
-                if conflict_arg
-                else None
-            )  # type: ignore[arg-type]
+            rows = args["objects"] if kind == "insert" else args["object"]
+            input_type: GraphQLInputObjectType = get_named_type(rows.type)  # type: ignore[assignment]
+            values = rows.value if kind == "insert" else [rows.value]
+            inputs["rows"] = tr.insert_rows(input_type, values)
+            conflict = args["on_conflict"]
+            inputs["on_conflict"] = tr.on_conflict(conflict.type, conflict.value)
         elif kind in ("update", "update_by_pk"):
-            inputs["set"] = tr.columns(arg_types["_set"], args.get("_set"))  # type: ignore[arg-type]
-            inputs["inc"] = (
-                tr.columns(arg_types["_inc"], args.get("_inc")) if "_inc" in arg_types else {}
-            )  # type: ignore[arg-type]
+            inputs["set"] = tr.columns(args["set"].type, args["set"].value)
+            inc = args.get("inc")
+            inputs["inc"] = tr.columns(inc.type, inc.value) if inc is not None else {}
             if kind == "update":
-                inputs["where"] = tr.bool_exp(arg_types["where"], args["where"])  # type: ignore[arg-type]
+                inputs["where"] = tr.bool_exp(args["where"].type, args["where"].value)
             else:
-                pk_name = next(n for n in field_def.args if n not in ("_set", "_inc"))
-                pk_values = tr.columns(arg_types[pk_name], args[pk_name])  # type: ignore[arg-type]
+                pk_values = tr.columns(args["pk_columns"].type, args["pk_columns"].value)
                 inputs["where"] = And(
                     tuple(Compare(c, "eq", pk_values[c]) for c in info.primary_key)
                 )
         elif kind == "delete":
-            inputs["where"] = tr.bool_exp(arg_types["where"], args["where"])  # type: ignore[arg-type]
+            inputs["where"] = tr.bool_exp(args["where"].type, args["where"].value)
         else:
-            inputs["where"] = self._pk_where(info, field_def, args)
+            inputs["where"] = self._pk_where(info, args)
 
         response: list[tuple[str, str]] = []
         if kind.endswith("_one") or kind.endswith("_by_pk"):

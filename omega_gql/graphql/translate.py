@@ -9,7 +9,7 @@ value of those.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import (
     FieldNode,
@@ -54,6 +54,21 @@ from ..registry import ModelInfo, Registry
 from ..service import Nested, OnConflict
 
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
+
+
+class Argument(NamedTuple):
+    """An argument's (or input field's) value and its nullable GraphQL type."""
+
+    value: Any
+    type: Any
+
+
+def fields_by_role(type_: GraphQLInputObjectType, value: Mapping[str, Any]) -> dict[Any, Argument]:
+    """An input object's fields by what they mean, whatever the naming convention calls them."""
+    return {
+        omega(field): Argument(value.get(name), get_nullable_type(field.type))  # type: ignore[type-var]
+        for name, field in type_.fields.items()
+    }
 
 
 def response_key(node: FieldNode) -> str:
@@ -257,21 +272,24 @@ class Translator:
 
     # ---- arguments ------------------------------------------------------------------
 
+    def roles(self, field_def: GraphQLField, node: FieldNode) -> dict[Any, Argument]:
+        """The field's arguments by what they mean (``where``, ``order_by``, ``("pk", col)``),
+        whatever the naming convention calls them."""
+        values = self.arguments(field_def, node)
+        return {
+            omega(arg): Argument(values[name], get_nullable_type(arg.type))  # type: ignore[type-var]
+            for name, arg in field_def.args.items()
+        }
+
     def list_args(self, info: ModelInfo, field_def: GraphQLField, node: FieldNode) -> ListArgs:
-        raw = self.arguments(field_def, node)
-        values = list(raw.values())
-        # Argument names differ per naming convention; their order is fixed by types.list_args.
-        distinct_on, limit, offset, order_by, where = values[:5]
-        where_type: GraphQLInputObjectType = get_nullable_type(
-            list(field_def.args.values())[4].type
-        )  # type: ignore[assignment]
-        order_type = get_named_type(list(field_def.args.values())[3].type)
+        args = self.roles(field_def, node)
+        where = args["where"]
         return ListArgs(
-            where=self.bool_exp(where_type, where) if where is not None else None,
-            order_by=self.order(order_type, order_by),  # type: ignore[arg-type]
-            limit=limit,
-            offset=offset,
-            distinct_on=tuple(distinct_on or ()),
+            where=self.bool_exp(where.type, where.value) if where.value is not None else None,
+            order_by=self.order(get_named_type(args["order_by"].type), args["order_by"].value),  # type: ignore[arg-type]
+            limit=args["limit"].value,
+            offset=args["offset"].value,
+            distinct_on=tuple(args["distinct_on"].value or ()),
         )
 
     def bool_exp(self, type_: GraphQLInputObjectType, value: Mapping[str, Any]) -> BoolExp:
@@ -338,29 +356,26 @@ class Translator:
                 out[attr] = value
             elif value is not None:
                 rel_type: GraphQLInputObjectType = get_nullable_type(field.type)  # type: ignore[assignment]
-                data_type: GraphQLInputObjectType = get_named_type(rel_type.fields["data"].type)  # type: ignore[assignment]
-                conflict_name = next(n for n in rel_type.fields if n != "data")
-                data = value["data"]
+                parts = fields_by_role(rel_type, value)
+                data_type: GraphQLInputObjectType = get_named_type(parts["data"].type)  # type: ignore[assignment]
+                data = parts["data"].value
                 rows = data if isinstance(data, list) else [data]
+                conflict = parts["on_conflict"]
                 out[attr] = Nested(
                     tuple(self.insert_row(data_type, r) for r in rows),
-                    self.on_conflict(
-                        get_nullable_type(rel_type.fields[conflict_name].type),
-                        value.get(conflict_name),
-                    ),  # type: ignore[arg-type]
+                    self.on_conflict(conflict.type, conflict.value),
                 )
         return out
 
     def on_conflict(self, type_: GraphQLInputObjectType, value: Any) -> OnConflict | None:
         if value is None:
             return None
-        names = list(type_.fields)  # constraint, update columns, where
-        where = value.get(names[2])
-        where_type: GraphQLInputObjectType = get_nullable_type(type_.fields[names[2]].type)  # type: ignore[assignment]
+        parts = fields_by_role(type_, value)
+        where = parts["where"]
         return OnConflict(
-            value[names[0]],
-            tuple(value.get(names[1]) or ()),
-            self.bool_exp(where_type, where) if where is not None else None,
+            parts["constraint"].value,
+            tuple(parts["update_columns"].value or ()),
+            self.bool_exp(where.type, where.value) if where.value is not None else None,
         )
 
     def columns(self, type_: GraphQLInputObjectType, value: Any) -> dict[str, Any]:

@@ -68,14 +68,28 @@ class TypeBuilder(InputTypes):
     def list_args(self, info: ModelInfo) -> dict[str, GraphQLArgument]:
         return {
             self.n.field("distinct_on"): GraphQLArgument(
-                list_of(self.select_column(info)), description="distinct select on columns"
+                list_of(self.select_column(info)),
+                description="distinct select on columns",
+                extensions={"omega": "distinct_on"},
             ),
-            "limit": GraphQLArgument(GraphQLInt, description="limit the number of rows returned"),
-            "offset": GraphQLArgument(GraphQLInt, description="skip the first n rows"),
+            "limit": GraphQLArgument(
+                GraphQLInt,
+                description="limit the number of rows returned",
+                extensions={"omega": "limit"},
+            ),
+            "offset": GraphQLArgument(
+                GraphQLInt, description="skip the first n rows", extensions={"omega": "offset"}
+            ),
             self.n.field("order_by"): GraphQLArgument(
-                list_of(self.order_input(info)), description="sort the rows by one or more columns"
+                list_of(self.order_input(info)),
+                description="sort the rows by one or more columns",
+                extensions={"omega": "order_by"},
             ),
-            "where": GraphQLArgument(self.bool_exp(info), description="filter the rows returned"),
+            "where": GraphQLArgument(
+                self.bool_exp(info),
+                description="filter the rows returned",
+                extensions={"omega": "where"},
+            ),
         }
 
     def aggregate(self, info: ModelInfo) -> GraphQLObjectType:
