@@ -164,8 +164,13 @@ class InputTypes:
                     for c in info.columns
                 }
                 for rel in info.relations:
-                    if not rel.is_array:
-                        target = self.registry.target(info, rel.name)
+                    target = self.registry.target(info, rel.name)
+                    if rel.is_array:
+                        out[self.n.field(f"{rel.name}_aggregate")] = GraphQLInputField(
+                            self.aggregate_order_input(target),
+                            extensions={"omega": ("aggregate", rel.name)},
+                        )
+                    else:
                         out[self.n.field(rel.name)] = GraphQLInputField(
                             self.order_input(target), extensions={"omega": ("relation", rel.name)}
                         )
@@ -178,6 +183,41 @@ class InputTypes:
             )
 
         return self._once(info, "order_by", make)  # type: ignore[no-any-return]
+
+    def aggregate_order_input(self, info: ModelInfo) -> GraphQLInputObjectType:
+        """``{count: DESC}`` or ``{max: {postedAt: DESC}}`` over an array relationship."""
+
+        def make() -> GraphQLInputObjectType:
+            fields = {"count": GraphQLInputField(self.order_by, extensions={"omega": ("count",)})}
+            for function, columns in self.aggregated_columns(info).items():
+                if not columns:
+                    continue
+                per_column = GraphQLInputObjectType(
+                    self.n.type(info.table, function, "order_by"),
+                    {
+                        self.n.field(c.name): GraphQLInputField(
+                            self.order_by, extensions={"omega": ("column", c.name)}
+                        )
+                        for c in columns
+                    },
+                    description=f'order by {function}() on columns of table "{info.table}"',
+                )
+                fields[function] = GraphQLInputField(
+                    per_column, extensions={"omega": ("function", function)}
+                )
+            return GraphQLInputObjectType(
+                self.n.type(info.table, "aggregate_order_by"),
+                fields,
+                description=f'order by aggregate values of table "{info.table}"',
+            )
+
+        return self._once(info, "aggregate_order_by", make)  # type: ignore[no-any-return]
+
+    def aggregated_columns(self, info: ModelInfo) -> dict[str, list[ColumnInfo]]:
+        """The columns each aggregate function applies to."""
+        numeric = [c for c in info.columns if c.is_numeric]
+        comparable = [c for c in info.columns if c.is_comparable]
+        return {"avg": numeric, "max": comparable, "min": comparable, "sum": numeric}
 
     def insert_input(self, info: ModelInfo) -> GraphQLInputObjectType:
         def make() -> GraphQLInputObjectType:

@@ -338,8 +338,33 @@ class Translator:
                 terms.extend(
                     self._order_item(get_nullable_type(field.type), direction, (*path, meta[1]))
                 )  # type: ignore[arg-type]
+            elif meta[0] == "aggregate":
+                terms.extend(
+                    self._aggregate_order(
+                        get_nullable_type(field.type), direction, (*path, meta[1])
+                    )  # type: ignore[arg-type]
+                )
             else:
                 terms.append(OrderTerm((*path, meta[1]), direction))
+        return terms
+
+    def _aggregate_order(
+        self, type_: GraphQLInputObjectType, item: Mapping[str, Any], path: tuple[str, ...]
+    ) -> list[OrderTerm]:
+        terms: list[OrderTerm] = []
+        for name, value in item.items():
+            if value is None:
+                continue
+            field = type_.fields[name]
+            meta = omega(field)
+            if meta[0] == "count":
+                terms.append(OrderTerm(path, value, ("count", None)))
+                continue
+            columns: GraphQLInputObjectType = get_nullable_type(field.type)  # type: ignore[assignment]
+            for column_name, direction in value.items():
+                if direction is not None:
+                    column = omega(columns.fields[column_name])[1]
+                    terms.append(OrderTerm(path, direction, (meta[1], column)))
         return terms
 
     # ---- mutation inputs ------------------------------------------------------------

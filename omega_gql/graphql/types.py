@@ -135,11 +135,6 @@ class TypeBuilder(InputTypes):
 
         return self._once(info, "aggregate_fields", make)  # type: ignore[no-any-return]
 
-    def aggregated_columns(self, info: ModelInfo) -> dict[str, list[ColumnInfo]]:
-        numeric = [c for c in info.columns if c.is_numeric]
-        comparable = [c for c in info.columns if c.is_comparable]
-        return {"avg": numeric, "max": comparable, "min": comparable, "sum": numeric}
-
     def function_fields(
         self, info: ModelInfo, function: str, columns: list[ColumnInfo]
     ) -> GraphQLObjectType:

@@ -116,21 +116,43 @@ class Filters:
     def order(self, info: ModelInfo, alias: Table, terms: tuple[OrderTerm, ...]) -> list[Any]:
         out: list[Any] = []
         for term in terms:
-            expr = self.order_expr(info, alias, term.path)
+            expr = self.order_expr(info, alias, term.path, term.aggregate)
             ordered = expr.desc() if term.descending else expr.asc()
-            if len(term.path) == 1 and not info.column(term.path[0]).nullable:
+            plain = len(term.path) == 1 and term.aggregate is None
+            if plain and not info.column(term.path[0]).nullable:
                 # No nulls to place: a bare direction lets SQLite walk an index.
                 out.append(ordered)
             else:
                 out.append(ordered.nulls_first() if term.nulls_first else ordered.nulls_last())
         return out
 
-    def order_expr(self, info: ModelInfo, alias: Table, path: tuple[str, ...]) -> Expr:
+    def order_expr(
+        self,
+        info: ModelInfo,
+        alias: Table,
+        path: tuple[str, ...],
+        aggregate: tuple[str, str | None] | None = None,
+    ) -> Expr:
+        if len(path) == 1 and aggregate is not None:
+            target = self.registry.target(info, path[0])
+            talias = self.alias(target)
+            function, column = aggregate
+            value = (
+                sa.func.count()
+                if column is None
+                else getattr(sa.func, function)(talias.c[target.column(column).column_name])
+            )
+            return (
+                sa.select(value)
+                .select_from(talias)
+                .where(self.join(info, alias, path[0], talias))
+                .scalar_subquery()
+            )
         if len(path) == 1:
             return alias.c[info.column(path[0]).column_name]
         target = self.registry.target(info, path[0])
         talias = self.alias(target)
-        inner = self.order_expr(target, talias, path[1:])
+        inner = self.order_expr(target, talias, path[1:], aggregate)
         return (
             sa.select(inner)
             .where(self.join(info, alias, path[0], talias))

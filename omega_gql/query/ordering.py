@@ -28,6 +28,9 @@ class OrderTerm:
 
     path: tuple[str, ...]
     direction: Direction
+    #: Order by an aggregate of the array relationship ``path[-1]``: ``("count", None)`` or
+    #: ``(function, column)``, as in ``{twootsAggregate: {max: {postedAt: DESC}}}``.
+    aggregate: tuple[str, str | None] | None = None
 
     @property
     def descending(self) -> bool:
