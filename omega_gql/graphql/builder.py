@@ -9,6 +9,7 @@ from typing import Any, Literal
 from graphql import (
     GraphQLArgument,
     GraphQLField,
+    GraphQLList,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
@@ -27,6 +28,7 @@ RootKind = Literal[
     "insert_one",
     "update",
     "update_by_pk",
+    "update_many",
     "delete",
     "delete_by_pk",
 ]
@@ -35,6 +37,7 @@ MUTATIONS: tuple[str, ...] = (
     "insert_one",
     "update",
     "update_by_pk",
+    "update_many",
     "delete",
     "delete_by_pk",
 )
@@ -162,6 +165,18 @@ def root_fields(
                 ),
             },
             f'update single row of the table: "{t}"',
+        ),
+        n.root("update", t, "many"): field(
+            "update_many",
+            GraphQLList(response),
+            {
+                "updates": GraphQLArgument(
+                    nn(list_of(types.updates_input(info))),
+                    description="updates to execute, in order",
+                    extensions={"omega": "updates"},
+                )
+            },
+            f'update multiples rows of table: "{t}"',
         ),
     }
     return query, mutation

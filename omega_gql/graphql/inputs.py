@@ -321,6 +321,22 @@ class InputTypes:
             ),
         )
 
+    def updates_input(self, info: ModelInfo) -> GraphQLInputObjectType:
+        """One update of ``update<Table>Many``: its ``where`` with ``_set`` and ``_inc``."""
+
+        def make() -> GraphQLInputObjectType:
+            fields = {}
+            inc = self.inc_input(info)
+            if inc is not None:
+                fields["_inc"] = GraphQLInputField(inc, extensions={"omega": "inc"})
+            fields["_set"] = GraphQLInputField(self.set_input(info), extensions={"omega": "set"})
+            fields["where"] = GraphQLInputField(
+                nn(self.bool_exp(info)), extensions={"omega": "where"}
+            )
+            return GraphQLInputObjectType(self.n.type(info.table, "updates"), fields)
+
+        return self._once(info, "updates", make)  # type: ignore[no-any-return]
+
     def pk_columns_input(self, info: ModelInfo) -> GraphQLInputObjectType:
         return self._once(  # type: ignore[no-any-return]
             info,

@@ -25,7 +25,7 @@ from ..query.selection import ColumnField, ConstField, ListArgs, Selection
 from ..registry import ModelInfo, Registry
 from ..service import Unit, delete, insert, matching, update
 from .builder import RootSpec
-from .translate import Argument, Translator, omega, response_key
+from .translate import Argument, Translator, fields_by_role, omega, response_key
 
 PKS = "0pks"  # not a GraphQL name, so it never clashes with a variable
 _PLAIN_KINDS = ("int", "bigint", "string")
@@ -78,6 +78,12 @@ class WritePlan:
             affected = sum(len(e.pks) for e in unit.events[first_event:])
         elif kind in ("update", "update_by_pk"):
             pks = update(unit, info, inputs["where"], inputs["set"], inputs["inc"], path)
+        elif kind == "update_many":
+            responses = []
+            for index, one in enumerate(inputs["updates"]):
+                pks = update(unit, info, one["where"], one["set"], one["inc"], (*path, str(index)))
+                responses.append(self._bulk(pks, self.read(unit, pks, variables), len(pks)))
+            return "[" + ",".join(responses) + "]"
         else:
             pks = matching(unit, info, inputs["where"])
             returned = self.read(unit, pks, variables)
@@ -86,10 +92,14 @@ class WritePlan:
             returned = self.read(unit, pks, variables)
         if kind.endswith("_one") or kind.endswith("_by_pk"):
             return returned[0] if returned else "null"
+        return self._bulk(pks, returned, len(pks) if affected is None else affected)
+
+    def _bulk(self, pks: list[tuple[Any, ...]], returned: list[str], affected: int) -> str:
+        """A mutation response object: ``affectedRows``, ``returning``, ``__typename``."""
         parts = []
         for key, what in self.response:
             if what == "affected_rows":
-                parts.append(f'"{key}":{len(pks) if affected is None else affected}')
+                parts.append(f'"{key}":{affected}')
             elif what == "returning":
                 parts.append(f'"{key}":[' + ",".join(returned) + "]")
             else:
@@ -251,6 +261,20 @@ class Planner:
                 pk_values = tr.columns(args["pk_columns"].type, args["pk_columns"].value)
                 inputs["where"] = And(
                     tuple(Compare(c, "eq", pk_values[c]) for c in info.primary_key)
+                )
+        elif kind == "update_many":
+            updates = args["updates"]
+            updates_type: GraphQLInputObjectType = get_named_type(updates.type)  # type: ignore[assignment]
+            inputs["updates"] = []
+            for item in updates.value:
+                parts = fields_by_role(updates_type, item)
+                inc = parts.get("inc")
+                inputs["updates"].append(
+                    {
+                        "where": tr.bool_exp(parts["where"].type, parts["where"].value),
+                        "set": tr.columns(parts["set"].type, parts["set"].value),
+                        "inc": tr.columns(inc.type, inc.value) if inc is not None else {},
+                    }
                 )
         elif kind == "delete":
             inputs["where"] = tr.bool_exp(args["where"].type, args["where"].value)
