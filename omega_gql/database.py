@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
+from .query.patterns import omega_match
+
 T = TypeVar("T")
 
 
@@ -38,6 +40,7 @@ def create_engine(url: str, pool_size: int) -> Engine:
         # The driver's own transaction handling begins only before DML, so the reads a
         # write starts with would run outside it; transactions are begun explicitly below.
         dbapi_connection.isolation_level = None
+        dbapi_connection.create_function("omega_match", 3, omega_match, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA case_sensitive_like=ON")

@@ -24,6 +24,12 @@ Operator = Literal[
     "nlike",
     "ilike",
     "nilike",
+    "regex",
+    "iregex",
+    "nregex",
+    "niregex",
+    "similar",
+    "nsimilar",
 ]
 OPERATORS: tuple[str, ...] = (
     "eq",
@@ -39,8 +45,25 @@ OPERATORS: tuple[str, ...] = (
     "nlike",
     "ilike",
     "nilike",
+    "regex",
+    "iregex",
+    "nregex",
+    "niregex",
+    "similar",
+    "nsimilar",
 )
-TEXT_OPERATORS: tuple[str, ...] = ("like", "nlike", "ilike", "nilike")
+TEXT_OPERATORS: tuple[str, ...] = (
+    "like",
+    "nlike",
+    "ilike",
+    "nilike",
+    "regex",
+    "iregex",
+    "nregex",
+    "niregex",
+    "similar",
+    "nsimilar",
+)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,16 @@ from .compile import ParamSpec
 from .values import coerce
 
 
+def _refused_value(error: Exception) -> ValidationFailed | None:
+    """A database's refusal of a value (an invalid regular expression, say) as the client's
+    error; anything else stays unexpected."""
+    if any(cls.__name__ == "DataError" for cls in type(error).__mro__):
+        return ValidationFailed(f"the database refused a value: {str(error).splitlines()[0]}")
+    if "user-defined function raised exception" in str(error):
+        return ValidationFailed("invalid pattern")
+    return None
+
+
 class Prepared:
     """One statement's SQL text with its binding recipe."""
 
@@ -73,5 +83,7 @@ class Prepared:
         try:
             cursor.execute(self.sql, self.bind(variables))
             return cursor.fetchall()  # type: ignore[no-any-return]
+        except Exception as error:
+            raise _refused_value(error) or error
         finally:
             cursor.close()

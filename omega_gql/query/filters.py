@@ -15,8 +15,11 @@ from ..registry import ColumnInfo, ModelInfo, Registry
 from .boolexp import And, BoolExp, Compare, Not, Or, Param, Related
 from .jsonsql import JsonSQL
 from .ordering import OrderTerm
+from .patterns import check_pattern
 from .selection import ListArgs
 from .values import coerce
+
+_PATTERN_OPERATORS = ("regex", "iregex", "nregex", "niregex", "similar", "nsimilar")
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,10 @@ class Filters:
             return sa_col.ilike(value, escape="\\")
         if op == "nilike":
             return sa_col.not_ilike(value, escape="\\")
+        if op in _PATTERN_OPERATORS:
+            if self.json.sqlite and not isinstance(exp.value, Param):
+                check_pattern(op.removeprefix("n"), exp.value, (exp.column, f"_{op}"))
+            return self.json.pattern(op, sa_col, value)
         raise ValidationFailed(f"unknown operator {op!r}", path=(exp.column,))
 
     def bind_list(self, col: Any, sa_col: Expr, value: Param) -> Expr:

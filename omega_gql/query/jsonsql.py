@@ -59,6 +59,21 @@ class JsonSQL:
         text = text.op("||")(comma).op("||")(sa.func.substr(chunks[-1], 2))
         return sa.func.json(text) if self.sqlite else sa.cast(text, sa.JSON)
 
+    def pattern(
+        self, op: str, column: sa.ColumnElement[Any], pattern: sa.ColumnElement[Any]
+    ) -> sa.ColumnElement[Any]:
+        """POSIX regular expressions (``regex``, ``iregex``) and SQL ``SIMILAR TO``, with
+        their negations; SQLite runs them through the ``omega_match`` function."""
+        negated = op.startswith("n")
+        kind = op[1:] if negated else op
+        if self.sqlite:
+            matched = sa.func.omega_match(kind, pattern, column)
+            return matched == (0 if negated else 1)
+        if kind == "similar":
+            return column.op("NOT SIMILAR TO" if negated else "SIMILAR TO")(pattern)
+        operator = {"regex": "~", "iregex": "~*"}[kind]
+        return column.op(("!" if negated else "") + operator)(pattern)
+
     def text(self, expr: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
         """A top-level result as JSON text, which drivers pass through unparsed."""
         return expr if self.sqlite else sa.cast(expr, sa.Text)
