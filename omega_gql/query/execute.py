@@ -84,6 +84,9 @@ class Prepared:
             cursor.execute(self.sql, self.bind(variables))
             return cursor.fetchall()  # type: ignore[no-any-return]
         except Exception as error:
-            raise _refused_value(error) or error
+            refused = _refused_value(error)
+            if refused is None:
+                raise
+            raise refused from error
         finally:
             cursor.close()
