@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from graphql import (
     GraphQLArgument,
@@ -32,15 +32,7 @@ RootKind = Literal[
     "delete",
     "delete_by_pk",
 ]
-MUTATIONS: tuple[str, ...] = (
-    "insert",
-    "insert_one",
-    "update",
-    "update_by_pk",
-    "update_many",
-    "delete",
-    "delete_by_pk",
-)
+MUTATIONS: tuple[str, ...] = tuple(k for k in get_args(RootKind) if not k.startswith("select"))
 
 
 @dataclass(frozen=True)

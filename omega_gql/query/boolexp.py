@@ -8,7 +8,7 @@ lets one compiled statement serve every request of a document.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Operator = Literal[
     "eq",
@@ -31,27 +31,7 @@ Operator = Literal[
     "similar",
     "nsimilar",
 ]
-OPERATORS: tuple[str, ...] = (
-    "eq",
-    "neq",
-    "gt",
-    "gte",
-    "lt",
-    "lte",
-    "in",
-    "nin",
-    "is_null",
-    "like",
-    "nlike",
-    "ilike",
-    "nilike",
-    "regex",
-    "iregex",
-    "nregex",
-    "niregex",
-    "similar",
-    "nsimilar",
-)
+OPERATORS: tuple[str, ...] = get_args(Operator)
 TEXT_OPERATORS: tuple[str, ...] = (
     "like",
     "nlike",

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 Direction = Literal[
     "asc", "asc_nulls_first", "asc_nulls_last", "desc", "desc_nulls_first", "desc_nulls_last"
 ]
-DIRECTIONS: tuple[str, ...] = (
-    "asc",
-    "asc_nulls_first",
-    "asc_nulls_last",
-    "desc",
-    "desc_nulls_first",
-    "desc_nulls_last",
-)
+DIRECTIONS: tuple[str, ...] = get_args(Direction)
 
 
 @dataclass(frozen=True)
