@@ -5,7 +5,7 @@ run per request with nothing left to compile.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -59,7 +59,6 @@ class WritePlan:
     selection: Selection
     returning: Prepared | None
     response: tuple[tuple[str, str], ...] = ()  # (key, affected_rows|returning|typename:<name>)
-    registry: Registry | None = field(default=None, repr=False)
 
     @cached_property
     def has_params(self) -> bool:
@@ -137,8 +136,7 @@ class WritePlan:
         prepared = self.returning
         values = dict(variables)
         if prepared is None:  # composite primary key: a statement per request
-            assert self.registry is not None
-            compiler = Compiler(self.registry, unit.connection.dialect.name)
+            compiler = Compiler(unit.registry, unit.connection.dialect.name)
             where = Or(
                 tuple(
                     And(
@@ -231,6 +229,23 @@ class Planner:
     def _pk_where(self, info: ModelInfo, args: Mapping[Any, Argument]) -> Any:
         return And(tuple(Compare(c, "eq", args[("pk", c)].value) for c in info.primary_key))
 
+    def _update(
+        self, info: ModelInfo, tr: Translator, parts: Mapping[Any, Argument]
+    ) -> dict[str, Any]:
+        """``where``, ``set`` and ``inc`` of one update, from its arguments (or, in
+        ``updateMany``, the fields of one ``updates`` item)."""
+        inc = parts.get("inc")
+        if "pk_columns" in parts:
+            keys = tr.columns(parts["pk_columns"].type, parts["pk_columns"].value)
+            where: Any = And(tuple(Compare(c, "eq", keys[c]) for c in info.primary_key))
+        else:
+            where = tr.bool_exp(parts["where"].type, parts["where"].value)
+        return {
+            "where": where,
+            "set": tr.columns(parts["set"].type, parts["set"].value),
+            "inc": tr.columns(inc.type, inc.value) if inc is not None else {},
+        }
+
     def _write(
         self,
         spec: RootSpec,
@@ -252,30 +267,13 @@ class Planner:
             conflict = args["on_conflict"]
             inputs["on_conflict"] = tr.on_conflict(conflict.type, conflict.value)
         elif kind in ("update", "update_by_pk"):
-            inputs["set"] = tr.columns(args["set"].type, args["set"].value)
-            inc = args.get("inc")
-            inputs["inc"] = tr.columns(inc.type, inc.value) if inc is not None else {}
-            if kind == "update":
-                inputs["where"] = tr.bool_exp(args["where"].type, args["where"].value)
-            else:
-                pk_values = tr.columns(args["pk_columns"].type, args["pk_columns"].value)
-                inputs["where"] = And(
-                    tuple(Compare(c, "eq", pk_values[c]) for c in info.primary_key)
-                )
+            inputs.update(self._update(info, tr, args))
         elif kind == "update_many":
             updates = args["updates"]
             updates_type: GraphQLInputObjectType = get_named_type(updates.type)  # type: ignore[assignment]
-            inputs["updates"] = []
-            for item in updates.value:
-                parts = fields_by_role(updates_type, item)
-                inc = parts.get("inc")
-                inputs["updates"].append(
-                    {
-                        "where": tr.bool_exp(parts["where"].type, parts["where"].value),
-                        "set": tr.columns(parts["set"].type, parts["set"].value),
-                        "inc": tr.columns(inc.type, inc.value) if inc is not None else {},
-                    }
-                )
+            inputs["updates"] = [
+                self._update(info, tr, fields_by_role(updates_type, item)) for item in updates.value
+            ]
         elif kind == "delete":
             inputs["where"] = tr.bool_exp(args["where"].type, args["where"].value)
         else:
@@ -305,6 +303,4 @@ class Planner:
             where = Compare(info.primary_key[0], "in", Param(PKS))
             stmt = compiler.list_rows(info, ListArgs(where=where), selection)
             returning = Prepared(stmt, self.dialect, compiler.params)
-        return WritePlan(
-            key, spec, info, inputs, selection, returning, tuple(response), self.registry
-        )
+        return WritePlan(key, spec, info, inputs, selection, returning, tuple(response))
