@@ -16,7 +16,6 @@ import orjson
 from graphql import (
     DocumentNode,
     ExecutionResult,
-    FieldNode,
     FragmentDefinitionNode,
     GraphQLError,
     GraphQLSchema,
@@ -36,7 +35,7 @@ from .builder import RootSpec
 from .errors import error_dict
 from .plans import Planner, ReadPlan, WritePlan
 from .translate import Translator, omega, response_key
-from .variables import ScalarSpec, coerce_variables, scalar_specs
+from .variables import ScalarSpec, coerce_variables, plain_variables, scalar_specs
 
 
 @dataclass
@@ -150,13 +149,7 @@ class GraphQLEngine:
         try:
             document = parse(query)
         except GraphQLError as error:
-            return [
-                {
-                    "message": error.message,
-                    "locations": [loc._asdict() for loc in error.locations or ()],
-                    "extensions": {"code": "validation-failed"},
-                }
-            ]
+            return [error_dict(error)]
         errors = validate(self.schema, document)
         if errors:
             return [error_dict(e) for e in errors]
@@ -173,7 +166,8 @@ class GraphQLEngine:
         root = self.schema.get_root_type(operation.operation)
         generated = True
         tr = Translator(self.registry, {}, fragments)
-        for node in self._all_fields(tr, operation):
+        # Directives are ignored here: classification must not depend on variables.
+        for node in tr.collect(operation.selection_set, directives=False):
             name = node.name.value
             if name == "__typename":
                 continue
@@ -187,15 +181,6 @@ class GraphQLEngine:
         doc = Document(document, operation, fragments, generated, specs)
         self._documents.put(cache_key, doc)
         return doc
-
-    def _all_fields(self, tr: Translator, operation: OperationDefinitionNode) -> list[FieldNode]:
-        # Directives are ignored here: classification must not depend on variables.
-        saved = tr.included
-        tr.included = lambda node: True  # type: ignore[method-assign]
-        try:
-            return tr.collect(operation.selection_set)
-        finally:
-            tr.included = saved  # type: ignore[method-assign]
 
     def _plans(
         self, doc: Document, variables: Mapping[str, Any]
@@ -261,7 +246,7 @@ class GraphQLEngine:
         """The graphql-core resolver of a generated root field, for general execution."""
 
         async def resolve(_root: Any, info: Any, **_args: Any) -> Any:
-            variables = _plain(info.variable_values)
+            variables = plain_variables(info.variable_values)
             tr = Translator(self.registry, variables, info.fragments)
             plan = self.planner.plan(
                 spec, info.parent_type.fields[info.field_name], info.field_nodes[0], tr
@@ -273,12 +258,6 @@ class GraphQLEngine:
             return orjson.loads(text)
 
         return resolve
-
-
-def _plain(variables: Any) -> dict[str, Any]:
-    """Coerced variables as a dict (graphql-core 3.3 wraps them in ``VariableValues``)."""
-    coerced = getattr(variables, "coerced", variables)
-    return dict(coerced or {})
 
 
 def _by_response_key(source: Any, info: Any, **_args: Any) -> Any:

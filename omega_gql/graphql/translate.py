@@ -153,18 +153,22 @@ class Translator:
 
     # ---- selections -----------------------------------------------------------------
 
-    def collect(self, selection_set: SelectionSetNode | None) -> list[FieldNode]:
-        """Fields of a selection set, through fragments, honouring ``@skip``/``@include``."""
+    def collect(
+        self, selection_set: SelectionSetNode | None, directives: bool = True
+    ) -> list[FieldNode]:
+        """Fields of a selection set, through fragments, honouring ``@skip``/``@include``
+        unless ``directives`` is false."""
         out: list[FieldNode] = []
         for sel in selection_set.selections if selection_set else ():
-            if not self.included(sel):
+            if directives and not self.included(sel):
                 continue
             if isinstance(sel, FieldNode):
                 out.append(sel)
             elif isinstance(sel, InlineFragmentNode):
-                out.extend(self.collect(sel.selection_set))
+                out.extend(self.collect(sel.selection_set, directives))
             elif isinstance(sel, FragmentSpreadNode):
-                out.extend(self.collect(self.fragments[sel.name.value].selection_set))
+                fragment = self.fragments[sel.name.value]
+                out.extend(self.collect(fragment.selection_set, directives))
         return out
 
     def included(self, node: Any) -> bool:

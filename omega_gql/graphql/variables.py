@@ -99,6 +99,9 @@ def coerce_variables(
     raw = get_variable_values(schema, definitions, dict(inputs))
     if isinstance(raw, list):
         return raw
-    wrapped: Any = raw
-    coerced: Mapping[str, Any] = getattr(wrapped, "coerced", wrapped)  # 3.3 wraps them
-    return dict(coerced)
+    return plain_variables(raw)
+
+
+def plain_variables(variables: Any) -> dict[str, Any]:
+    """Coerced variables as a dict (graphql-core 3.3 wraps them in ``VariableValues``)."""
+    return dict(getattr(variables, "coerced", variables) or {})
