@@ -67,25 +67,28 @@ class Database:
         self.dialect = self.engine.dialect
         self.is_sqlite = self.dialect.name == "sqlite"
         self._lock = threading.RLock()
-        self._raw: Any = None
         self._connection: Connection | None = None
+        self._driver: Any = None
 
-    def _sqlite_raw(self) -> Any:
-        if self._raw is None:
-            self._raw = self.engine.raw_connection().driver_connection
-        return self._raw
+    def _sqlite(self) -> Connection:
+        """The one long-lived SQLite connection (a checkout per call would cost more than
+        the statement); ``_driver`` is its DB-API connection."""
+        if self._connection is None:
+            self._connection = self.engine.connect()
+            self._driver = self._connection.connection.driver_connection
+        return self._connection
 
     async def read(self, fn: Callable[[Any], T]) -> T:
         """Call ``fn(dbapi_connection)`` for a read; returns what it returns."""
         if self.is_sqlite:
-            with self._lock:
-                return fn(self._sqlite_raw())
+            return self.read_sync(fn)
         return await anyio.to_thread.run_sync(self.read_sync, fn)
 
     def read_sync(self, fn: Callable[[Any], T]) -> T:
         if self.is_sqlite:
             with self._lock:
-                return fn(self._sqlite_raw())
+                self._sqlite()
+                return fn(self._driver)
         raw = self.engine.raw_connection()
         driver: Any = raw.driver_connection
         # A read is one statement: in autocommit it needs no BEGIN before it and no
@@ -109,12 +112,9 @@ class Database:
     def write_sync(self, fn: Callable[[Connection], T]) -> T:
         if self.is_sqlite:
             with self._lock:
-                # One long-lived connection: a checkout per write would cost more than
-                # the insert itself.
-                if self._connection is None:
-                    self._connection = self.engine.connect()
-                with self._connection.begin():
-                    return fn(self._connection)
+                connection = self._sqlite()
+                with connection.begin():
+                    return fn(connection)
         with self.engine.begin() as connection:
             return fn(connection)
 
@@ -136,6 +136,5 @@ class Database:
         with self._lock:
             if self._connection is not None:
                 self._connection.close()
-            self._connection = None
-            self._raw = None
+            self._connection = self._driver = None
             self.engine.dispose()
