@@ -46,7 +46,7 @@ def insert(
     """Insert ``rows`` (with nested relationships); the primary keys of the rows written."""
     pks: list[PK] = []
     for index, row in enumerate(rows):
-        record = _insert_one(unit, info, row, on_conflict, (*path, str(index)), filled=())
+        record = _insert_one(unit, info, row, on_conflict, (*path, str(index)))
         if record is not None and record[1]:
             pks.append(record[0])
     unit.record(info, "insert", pks)
@@ -59,10 +59,12 @@ def _insert_one(
     row: Mapping[str, Any],
     on_conflict: OnConflict | None,
     path: tuple[str, ...],
-    filled: tuple[str, ...],
     parent_values: Mapping[str, Any] | None = None,
 ) -> tuple[PK, bool, Mapping[str, Any]] | None:
-    """Insert one row; ``(pk, written, column values)``, or None when skipped on conflict."""
+    """Insert one row; ``(pk, written, column values)``, or None when skipped on conflict.
+
+    ``parent_values`` are the foreign-key columns an enclosing array insert sets.
+    """
     values = dict(parent_values or {})
     related = [name for name in row if info.has_relation(name)]
     if related:
@@ -80,7 +82,7 @@ def _insert_one(
                         path=(*path, local),
                     )
             parent = _insert_one(
-                unit, target, nested.rows[0], nested.on_conflict, (*path, name, "data"), ()
+                unit, target, nested.rows[0], nested.on_conflict, (*path, name, "data")
             )
             if parent is None:
                 raise ValidationFailed(
@@ -90,7 +92,8 @@ def _insert_one(
                 unit.record(target, "insert", [parent[0]])
             for local, remote in info.relation(name).pairs:
                 values[local] = parent[2][remote]
-    checked = check_row(info, row, path, filled=(*filled, *values))
+    # Columns set by a related insert (either way) need not be given.
+    checked = check_row(info, row, path, filled=values)
     values.update(checked)
 
     table: sa.Table = info.cls.__table__  # type: ignore[attr-defined]
@@ -115,34 +118,38 @@ def _insert_one(
         unit.written[(info.table, pk)] = stored
 
     for name in related:
-        nested = row[name]
         if info.relation(name).is_array:
-            if not isinstance(nested, Nested):
-                raise ValidationFailed(f"{name!r} takes a list of objects", path=(*path, name))
-            rel = info.relation(name)
-            target = unit.registry.target(info, name)
-            fk = {remote: stored[local] for local, remote in rel.pairs}
-            child_pks = []
-            for index, child in enumerate(nested.rows):
-                for remote in fk:
-                    if remote in child:
-                        raise ValidationFailed(
-                            f"{remote!r} is set by the parent {info.name}; leave it out",
-                            path=(*path, name, "data", str(index), remote),
-                        )
-                record = _insert_one(
-                    unit,
-                    target,
-                    child,
-                    nested.on_conflict,
-                    (*path, name, "data", str(index)),
-                    tuple(fk),
-                    fk,
-                )
-                if record is not None and record[1]:
-                    child_pks.append(record[0])
-            unit.record(target, "insert", child_pks)
+            _insert_children(unit, info, name, row[name], stored, (*path, name))
     return pk, written, stored
+
+
+def _insert_children(
+    unit: Unit,
+    info: ModelInfo,
+    name: str,
+    nested: Any,
+    parent: Mapping[str, Any],
+    path: tuple[str, ...],
+) -> None:
+    """Insert the rows of the array relationship ``name`` under the stored ``parent``."""
+    if not isinstance(nested, Nested):
+        raise ValidationFailed(f"{name!r} takes a list of objects", path=path)
+    target = unit.registry.target(info, name)
+    fk = {remote: parent[local] for local, remote in info.relation(name).pairs}
+    child_pks = []
+    for index, child in enumerate(nested.rows):
+        for remote in fk:
+            if remote in child:
+                raise ValidationFailed(
+                    f"{remote!r} is set by the parent {info.name}; leave it out",
+                    path=(*path, "data", str(index), remote),
+                )
+        record = _insert_one(
+            unit, target, child, nested.on_conflict, (*path, "data", str(index)), fk
+        )
+        if record is not None and record[1]:
+            child_pks.append(record[0])
+    unit.record(target, "insert", child_pks)
 
 
 def _as_nested(info: ModelInfo, name: str, value: Any) -> Any:
