@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -24,45 +25,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(
-    command: list[str], port: int, tmp_path: Path, database_url: str | None = None
-) -> subprocess.Popen[bytes]:
+OMEGA_RUN = [sys.executable, "-m", "omega_gql.cli", "run", "examples.twooter.app:app"]
+PYTHON_M = [sys.executable, "-m", "examples.twooter"]
+
+
+@contextmanager
+def serving(command: list[str], tmp_path: Path, database_url: str | None = None) -> Iterator[str]:
+    """Run ``command --port <free port>`` from the repository root until it answers; yield its
+    base URL; stop it (by its pid) afterwards."""
+    port = free_port()
     url = database_url or f"sqlite:///{tmp_path / 'e2e.db'}"
     env = {**os.environ, "OMEGA_DATABASE_URL": url}
     log = tmp_path / "server.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = log.read_text()
-            pytest.fail(f"server exited early:\n{output}")
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/graphql?query={{__typename}}", timeout=1)
-            return process
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.terminate()
-    pytest.fail("server did not answer within 20 s")
-
-
-@pytest.fixture(params=["omega run", "python -m"])
-def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    if request.param == "omega run":
-        command = [
-            sys.executable,
-            "-m",
-            "omega_gql.cli",
-            "run",
-            "examples.twooter.app:app",
-            "--port",
-            str(port),
-        ]
-    else:
-        command = [sys.executable, "-m", "examples.twooter", "--port", str(port)]
-    process = start(command, port, tmp_path)
+        process = subprocess.Popen(
+            [*command, "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     try:
+        _wait_until_answering(process, port, log)
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
@@ -71,6 +51,26 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _wait_until_answering(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server exited early:\n{log.read_text()}")
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/graphql?query={{__typename}}", timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    pytest.fail("server did not answer within 20 s")
+
+
+@pytest.fixture(params=["omega run", "python -m"])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    command = OMEGA_RUN if request.param == "omega run" else PYTHON_M
+    with serving(command, tmp_path) as base_url:
+        yield base_url
 
 
 def test_curl_style_chat_post_is_readable_over_graphql(server: str) -> None:
