@@ -39,7 +39,6 @@ class OmegaApp(Starlette):
 
     registry: Registry
     settings: Settings
-    database: Database
     writes: WriteService
     graphql: GraphQLEngine
     schema: GraphQLSchema
@@ -78,12 +77,15 @@ class OmegaApp(Starlette):
         info = self.registry.of(model)
         return await self.writes.run(lambda unit: insert(unit, info, list(rows), on_conflict))
 
+    @property
+    def database(self) -> Database:
+        """The engine and how work reaches it (the write service's, which reads share)."""
+        return self.writes.database
+
     def use_database(self, url: str) -> None:
         """Serve another database (before start-up), e.g. a temporary one in tests."""
         self.database.dispose()
-        database = Database(url, self.settings.pool_size)
-        self.database = self.writes.database = database
-        self.graphql.use_database(database)
+        self.graphql.use_database(Database(url, self.settings.pool_size))
 
     def on_change(self, callback: Callable[[ChangeEvent], Any]) -> None:
         """Call ``await callback(event)`` after every committed write."""
@@ -181,7 +183,6 @@ def create_app(
     )
     omega.registry = registry
     omega.settings = settings
-    omega.database = database
     omega.writes = writes
     omega.graphql = engine
     omega.schema = schema

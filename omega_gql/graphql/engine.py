@@ -28,6 +28,7 @@ from graphql import (
 )
 from graphql.pyutils import is_awaitable
 
+from ..database import Database
 from ..errors import BadRequest, OmegaError
 from ..registry import Registry
 from ..service import WriteService
@@ -78,15 +79,19 @@ class GraphQLEngine:
         self.registry = registry
         self.rename = rename
         self.writes = writes
-        self.database = writes.database
-        self.planner = Planner(registry, self.database.dialect)
+        self.planner = Planner(registry, writes.database.dialect)
         self.schema: GraphQLSchema | None = None
         self._documents: LRU = LRU(cache_size)
         self.cache_size = cache_size
 
-    def use_database(self, database: Any) -> None:
+    @property
+    def database(self) -> Database:
+        """The write service's database, which reads use too."""
+        return self.writes.database
+
+    def use_database(self, database: Database) -> None:
         """Switch to another database; plans compiled for the old one are dropped."""
-        self.database = database
+        self.writes.use_database(database)
         self.planner = Planner(self.registry, database.dialect)
         self._documents.clear()
 

@@ -75,6 +75,11 @@ class WriteService:
         # Compiled write statements, by shape; bounded by the number of column sets used.
         self._prepared: dict[Any, Prepared] = {}
 
+    def use_database(self, database: Database) -> None:
+        """Write to another database; statements compiled for the old one are dropped."""
+        self.database = database
+        self._prepared.clear()
+
     async def run(self, fn: Callable[[Unit], T]) -> T:
         """Run ``fn`` in one transaction; publish its events only if it commits."""
         units: list[Unit] = []
