@@ -52,7 +52,7 @@ class Filters:
 
     def join(self, info: ModelInfo, alias: Table, relation: str, talias: Table) -> Expr:
         rel = info.relation(relation)
-        target = self.registry.model(rel.target)
+        target = self.registry.target(info, relation)
         return sa.and_(
             *(
                 talias.c[target.column(remote).column_name]

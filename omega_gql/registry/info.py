@@ -49,7 +49,8 @@ class ColumnInfo:
 
 @dataclass(frozen=True)
 class RelationInfo:
-    """A relationship; ``pairs`` join ``(local attribute, remote attribute)``."""
+    """A relationship to the model of table ``target``; ``pairs`` join
+    ``(local attribute, remote attribute)``."""
 
     name: str
     target: str

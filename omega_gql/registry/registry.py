@@ -12,23 +12,26 @@ from .introspect import introspect
 
 
 class Registry:
-    """Models by class name and table, built once by ``create_app``."""
+    """Models by mapped class and by table, built once by ``create_app``.
+
+    Keyed by the class itself: two models may share a class name in different modules.
+    """
 
     def __init__(self, models: Iterable[type]) -> None:
         configure_mappers()
         infos = [introspect(cls) for cls in models]
-        self._by_name: dict[str, ModelInfo] = {}
+        self._by_class: dict[type, ModelInfo] = {}
         self._by_table: dict[str, ModelInfo] = {}
         for info in sorted(infos, key=lambda i: i.table):
             if info.table in self._by_table:
                 raise ConfigurationError(f"two models map table {info.table!r}")
-            self._by_name[info.name] = info
+            self._by_class[info.cls] = info
             self._by_table[info.table] = info
         for info in self:
             for rel in info.relations:
-                if rel.target not in self._by_name:
+                if rel.target not in self._by_table:
                     raise ConfigurationError(
-                        f"{info.name}.{rel.name} points to {rel.target}, which is not among the "
+                        f"{info.name}.{rel.name} points to table {rel.target!r}, whose model is not among the "
                         "app's models. Possible fix: import it in the module given to create_app()."
                     )
 
@@ -38,17 +41,16 @@ class Registry:
     def __len__(self) -> int:
         return len(self._by_table)
 
-    def model(self, name: str) -> ModelInfo:
-        """A model by class name."""
-        return self._by_name[name]
-
     def by_table(self, table: str) -> ModelInfo:
         return self._by_table[table]
 
     def of(self, cls: type) -> ModelInfo:
         """The model description of a mapped class."""
-        return self._by_name[cls.__name__]
+        try:
+            return self._by_class[cls]
+        except KeyError:
+            raise LookupError(f"{cls.__qualname__} is not among the app's models") from None
 
     def target(self, info: ModelInfo, relation: str) -> ModelInfo:
         """The model at the other end of ``info.relation``."""
-        return self._by_name[info.relation(relation).target]
+        return self._by_table[info.relation(relation).target]

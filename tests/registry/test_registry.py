@@ -20,7 +20,7 @@ def test_columns_keys_uniques_and_relationships_both_ways() -> None:
     assert [u.name for u in user.uniques] == ["user_pkey", "user_user_name_key"]
     assert twoot.relation("user").pairs == (("user_id", "id"),)
     assert not twoot.relation("user").is_array
-    assert user.relation("twoots").is_array and user.relation("twoots").target == "Twoot"
+    assert user.relation("twoots").is_array and user.relation("twoots").target == "twoot"
 
 
 def test_models_are_discovered_from_the_app_module() -> None:
@@ -75,7 +75,7 @@ def test_unsupported_relationship_fails_at_build_time_with_a_fix() -> None:
 
 
 def test_a_relationship_to_a_model_not_served_is_refused() -> None:
-    with pytest.raises(ConfigurationError, match="Twoot.user points to User"):
+    with pytest.raises(ConfigurationError, match="Twoot.user points to table 'user'"):
         Registry([Twoot])
 
 
@@ -87,3 +87,36 @@ def test_no_models_is_a_clear_error() -> None:
 def test_an_unsupported_database_is_refused() -> None:
     with pytest.raises(ConfigurationError, match="not supported"):
         create_app(models=[User, Twoot], database_url="mysql://localhost/db")
+
+
+def _model_named_item(module: str, table: str) -> type:
+    """A model class called ``Item``, as if defined in ``module``."""
+    namespace = {
+        "__module__": module,
+        "__tablename__": table,
+        "id": Column(Integer, primary_key=True),
+        "label": Column(String),
+    }
+    return type("Item", (_Base,), namespace)
+
+
+_ShopItem = _model_named_item("shop.models", "shop_item")
+_BlogItem = _model_named_item("blog.models", "blog_item")
+
+
+def test_models_with_the_same_class_name_are_kept_apart(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    import sqlalchemy as sa
+
+    registry = Registry([_ShopItem, _BlogItem])
+    assert registry.of(_ShopItem).table == "shop_item"
+    assert registry.of(_BlogItem).table == "blog_item"
+    app = create_app(models=[_ShopItem, _BlogItem], database_url=f"sqlite:///{tmp_path / 'x.db'}")
+    app.create_tables()
+    asyncio.run(app.insert(_BlogItem, {"label": "post"}))
+    with app.database.engine.connect() as connection:
+        blog = connection.execute(sa.text("select label from blog_item")).scalars().all()
+        shop = connection.execute(sa.text("select label from shop_item")).scalars().all()
+    app.database.dispose()
+    assert (blog, shop) == (["post"], [])
