@@ -20,6 +20,7 @@ from .errors import ConfigurationError
 from .events import ChangeEvent
 from .graphql import Context, GraphQLEngine, build_schema
 from .graphql.views import GraphQLHTTP
+from .query.engine import QueryEngine
 from .query.jsonsql import SUPPORTED
 from .registry import Naming, Registry, discover
 from .security import LoopbackOnly
@@ -33,12 +34,14 @@ class OmegaApp(Starlette):
         registry: the served models.
         settings: the resolved configuration.
         database: the engine and how work reaches it.
+        queries: the query engine every surface reads through.
         writes: the write service every surface writes through.
         graphql: the GraphQL executor; ``schema`` its schema.
     """
 
     registry: Registry
     settings: Settings
+    queries: QueryEngine
     writes: WriteService
     graphql: GraphQLEngine
     schema: GraphQLSchema
@@ -150,9 +153,10 @@ def create_app(
     if backend not in SUPPORTED:
         raise ConfigurationError(f"database {backend!r} is not supported; use SQLite or PostgreSQL")
     database = Database(settings.database_url, settings.pool_size)
-    writes = WriteService(registry, database)
+    queries = QueryEngine(registry, database.dialect, database)
+    writes = WriteService(registry, database, queries)
     names = Naming.named(settings.naming)
-    engine = GraphQLEngine(registry, writes, settings.plan_cache_size, names.field)
+    engine = GraphQLEngine(registry, queries, writes, settings.plan_cache_size, names.field)
     schema = build_schema(
         registry,
         names,
@@ -183,6 +187,7 @@ def create_app(
     )
     omega.registry = registry
     omega.settings = settings
+    omega.queries = queries
     omega.writes = writes
     omega.graphql = engine
     omega.schema = schema

@@ -91,6 +91,14 @@ def app(db_url: str, naming: str) -> OmegaApp:
 
 
 @pytest.fixture
+def started(app: OmegaApp) -> Iterator[OmegaApp]:
+    """The app with its tables created, for tests that drive the engine without HTTP."""
+    app.create_tables()
+    yield app
+    app.database.dispose()
+
+
+@pytest.fixture
 def client(app: OmegaApp) -> Iterator[OmegaClient]:
     with serve(app) as test_client:
         yield test_client

@@ -30,11 +30,12 @@ from graphql.pyutils import is_awaitable
 
 from ..database import Database
 from ..errors import BadRequest, OmegaError
+from ..query.engine import QueryEngine
 from ..registry import Registry
 from ..service import WriteService
 from .builder import RootSpec
 from .errors import error_dict
-from .plans import Planner, ReadPlan, WritePlan
+from .plans import Planner, RootPlan, WriteField
 from .translate import Translator, omega, response_key
 from .variables import ScalarSpec, coerce_variables, plain_variables, scalar_specs
 
@@ -50,9 +51,7 @@ class Document:
     variable_specs: tuple[ScalarSpec, ...] | None
     structural: tuple[str, ...] = ()
     params: tuple[str, ...] = ()
-    plans: dict[tuple[Any, ...], list[tuple[str, ReadPlan | WritePlan | str]]] = field(
-        default_factory=dict
-    )
+    plans: dict[tuple[Any, ...], list[tuple[str, RootPlan | str]]] = field(default_factory=dict)
 
 
 class LRU(OrderedDict[Any, Any]):
@@ -72,14 +71,16 @@ class GraphQLEngine:
     def __init__(
         self,
         registry: Registry,
+        queries: QueryEngine,
         writes: WriteService,
         cache_size: int = 512,
         rename: Callable[[str], str] | None = None,
     ) -> None:
         self.registry = registry
         self.rename = rename
+        self.queries = queries
         self.writes = writes
-        self.planner = Planner(registry, writes.database.dialect)
+        self.planner = Planner(registry, queries, writes)
         self.schema: GraphQLSchema | None = None
         self._documents: LRU = LRU(cache_size)
         self.cache_size = cache_size
@@ -92,7 +93,6 @@ class GraphQLEngine:
     def use_database(self, database: Database) -> None:
         """Switch to another database; plans compiled for the old one are dropped."""
         self.writes.use_database(database)
-        self.planner = Planner(self.registry, database.dialect)
         self._documents.clear()
 
     # ---- entry point ----------------------------------------------------------------
@@ -189,7 +189,7 @@ class GraphQLEngine:
 
     def _plans(
         self, doc: Document, variables: Mapping[str, Any]
-    ) -> list[tuple[str, ReadPlan | WritePlan | str]]:
+    ) -> list[tuple[str, RootPlan | str]]:
         key = _plan_key(doc, variables)
         plans = doc.plans.get(key)
         if plans is not None:
@@ -256,7 +256,7 @@ class GraphQLEngine:
             plan = self.planner.plan(
                 spec, info.parent_type.fields[info.field_name], info.field_nodes[0], tr
             )
-            if isinstance(plan, WritePlan):
+            if isinstance(plan, WriteField):
                 text = await self.writes.run(lambda unit: plan.run(unit, variables))
             else:
                 text = await self.database.read(lambda conn: plan.run(conn, variables))

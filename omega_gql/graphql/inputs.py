@@ -23,7 +23,7 @@ from graphql import (
     GraphQLScalarType,
 )
 
-from ..query.boolexp import OPERATORS, TEXT_OPERATORS
+from ..query.boolexp import LIST_OPERATORS, operators_for
 from ..query.ordering import DIRECTIONS
 from ..registry import ColumnInfo, ModelInfo, Naming, Registry
 from .scalars import Scalars
@@ -69,12 +69,12 @@ class InputTypes:
     def comparison(self, column: ColumnInfo) -> GraphQLInputObjectType:
         scalar = self.scalar(column)
         if scalar.name not in self._comparison:
-            ops = [op for op in OPERATORS if op not in TEXT_OPERATORS or column.kind == "string"]
+            ops = operators_for(column.kind)
 
             def fields() -> dict[str, GraphQLInputField]:
                 out = {}
                 for op in ops:
-                    if op in ("in", "nin"):
+                    if op in LIST_OPERATORS:
                         t: GraphQLInputType = list_of(scalar)
                     elif op == "is_null":
                         t = GraphQLBoolean

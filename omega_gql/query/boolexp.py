@@ -32,18 +32,17 @@ Operator = Literal[
     "nsimilar",
 ]
 OPERATORS: tuple[str, ...] = get_args(Operator)
-TEXT_OPERATORS: tuple[str, ...] = (
-    "like",
-    "nlike",
-    "ilike",
-    "nilike",
-    "regex",
-    "iregex",
-    "nregex",
-    "niregex",
-    "similar",
-    "nsimilar",
-)
+#: Operators that take a list of values.
+LIST_OPERATORS: tuple[str, ...] = ("in", "nin")
+#: Regular-expression and ``SIMILAR TO`` operators (SQLite runs them through ``omega_match``).
+PATTERN_OPERATORS: tuple[str, ...] = ("regex", "iregex", "nregex", "niregex", "similar", "nsimilar")
+#: Operators only text columns have.
+TEXT_OPERATORS: tuple[str, ...] = ("like", "nlike", "ilike", "nilike", *PATTERN_OPERATORS)
+
+
+def operators_for(kind: str) -> tuple[str, ...]:
+    """The operators a column of this kind can be compared with."""
+    return tuple(op for op in OPERATORS if op not in TEXT_OPERATORS or kind == "string")
 
 
 @dataclass(frozen=True)

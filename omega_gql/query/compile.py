@@ -43,9 +43,16 @@ class Compiler(Filters):
 
     def list_rows(self, info: ModelInfo, args: ListArgs, selection: Selection) -> sa.Select[Any]:
         """Rows of one column ``j``, each a JSON object, in the requested order."""
+        return self._rows(info, args, selection, as_text=True)
+
+    def _rows(
+        self, info: ModelInfo, args: ListArgs, selection: Selection, as_text: bool
+    ) -> sa.Select[Any]:
         alias = self.alias(info)
         joins: Joins = []
-        obj = self.json.text(self.object(info, alias, selection, joins))
+        obj = self.object(info, alias, selection, joins)
+        if as_text:
+            obj = self.json.text(obj)
         # Explicit FROM: a selection of nested fields only names the table in subqueries.
         stmt = sa.select(obj.label("j")).select_from(self.joined(alias, joins))
         return self.apply(info, alias, stmt, args)
@@ -53,6 +60,22 @@ class Compiler(Filters):
     def aggregate(self, info: ModelInfo, args: ListArgs, agg: AggregateSelection) -> sa.Select[Any]:
         """One row with the aggregate JSON object."""
         return sa.select(self.json.text(self.aggregate_object(info, args, agg, None)))
+
+    def page(self, info: ModelInfo, args: ListArgs, selection: Selection) -> sa.Select[Any]:
+        """One row: ``{"count": <rows matching before paging>, "rows": [<page>]}``; a single
+        statement, so the count and the page come from the same snapshot."""
+        rows = self._rows(info, args, selection, as_text=False).subquery()
+        counted = self.alias(info)
+        count = sa.select(sa.func.count()).select_from(counted)
+        if args.where is not None:
+            count = count.where(self.where(info, counted, args.where))
+        if args.distinct_on:
+            count = count.where(self.distinct(info, counted, args))
+        pairs: list[tuple[str, Expr]] = [
+            ("count", count.scalar_subquery()),
+            ("rows", sa.select(self.json.array(rows.c.j)).scalar_subquery()),
+        ]
+        return sa.select(self.json.text(self.json.object(pairs)))
 
     def pks(self, info: ModelInfo, where: BoolExp | None) -> sa.Select[Any]:
         """The primary keys of the rows matching ``where``: the first step of a bulk write."""

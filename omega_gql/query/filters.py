@@ -12,14 +12,22 @@ import sqlalchemy as sa
 
 from ..errors import ValidationFailed
 from ..registry import ColumnInfo, ModelInfo, Registry
-from .boolexp import And, BoolExp, Compare, Not, Or, Param, Related
+from .boolexp import (
+    LIST_OPERATORS,
+    PATTERN_OPERATORS,
+    And,
+    BoolExp,
+    Compare,
+    Not,
+    Or,
+    Param,
+    Related,
+)
 from .jsonsql import JsonSQL
 from .ordering import OrderTerm
 from .patterns import check_pattern
 from .selection import ListArgs
 from .values import coerce
-
-_PATTERN_OPERATORS = ("regex", "iregex", "nregex", "niregex", "similar", "nsimilar")
 
 
 @dataclass(frozen=True)
@@ -189,10 +197,10 @@ class Filters:
             if isinstance(exp.value, Param):
                 raise ValidationFailed("_isNull takes a literal boolean", path=(exp.column,))
             return sa_col.is_(None) if exp.value else sa_col.is_not(None)
-        if op in ("in", "nin") and isinstance(exp.value, Param):
+        if op in LIST_OPERATORS and isinstance(exp.value, Param):
             matches = self.bind_list(col, sa_col, exp.value)
             return matches if op == "in" else sa.not_(matches)
-        if op in ("in", "nin"):
+        if op in LIST_OPERATORS:
             values = exp.value if isinstance(exp.value, (list, tuple)) else [exp.value]
             bound = [self.bind(col, sa_col, v) for v in values]
             if not bound:
@@ -220,7 +228,7 @@ class Filters:
             return sa_col.ilike(value, escape="\\")
         if op == "nilike":
             return sa_col.not_ilike(value, escape="\\")
-        if op in _PATTERN_OPERATORS:
+        if op in PATTERN_OPERATORS:
             if self.json.sqlite and not isinstance(exp.value, Param):
                 check_pattern(op.removeprefix("n"), exp.value, (exp.column, f"_{op}"))
             return self.json.pattern(op, sa_col, value)

@@ -126,7 +126,7 @@ def _relation(
     pairs = tuple((attr_of[local], target_attr[remote]) for local, remote in rel.local_remote_pairs)
     return RelationInfo(
         name=rel.key,
-        target=target_mapper.local_table.name,  # type: ignore[union-attr]
+        target=target_mapper.local_table.name,  # type: ignore[attr-defined]
         is_array=bool(rel.uselist),
         pairs=pairs,
     )

@@ -31,8 +31,9 @@ class Registry:
             for rel in info.relations:
                 if rel.target not in self._by_table:
                     raise ConfigurationError(
-                        f"{info.name}.{rel.name} points to table {rel.target!r}, whose model is not among the "
-                        "app's models. Possible fix: import it in the module given to create_app()."
+                        f"{info.name}.{rel.name} points to table {rel.target!r}, whose model is "
+                        "not among the app's models. Possible fix: import it in the module given "
+                        "to create_app()."
                     )
 
     def __iter__(self) -> Iterator[ModelInfo]:

@@ -4,7 +4,25 @@ from __future__ import annotations
 
 from .delete import delete
 from .insert import Nested, OnConflict, insert
-from .unit import Unit, WriteService
+from .plan import WritePlan
+from .requests import Delete, Insert, Update, WriteRequest, WriteResult
+from .unit import Unit
 from .update import matching, update
+from .writes import WriteService
 
-__all__ = ["Nested", "OnConflict", "Unit", "WriteService", "delete", "insert", "matching", "update"]
+__all__ = [
+    "Delete",
+    "Insert",
+    "Nested",
+    "OnConflict",
+    "Unit",
+    "Update",
+    "WritePlan",
+    "WriteRequest",
+    "WriteResult",
+    "WriteService",
+    "delete",
+    "insert",
+    "matching",
+    "update",
+]

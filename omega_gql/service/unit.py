@@ -1,4 +1,4 @@
-"""One transaction per request, and the change events it publishes once committed."""
+"""``Unit``: the work of one transaction, and the change events it records."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from ..database import Database
 from ..events import ChangeEvent
 from ..events.change import Op
 from ..query.compile import Compiler, ParamSpec
@@ -63,36 +62,3 @@ class Unit:
     def record(self, info: ModelInfo, op: Op, pks: list[PK]) -> None:
         if pks:
             self.events.append(ChangeEvent(info.table, op, tuple(pks)))
-
-
-class WriteService:
-    """Runs units of work; the only place that commits and publishes change events."""
-
-    def __init__(self, registry: Registry, database: Database) -> None:
-        self.registry = registry
-        self.database = database
-        self.publishers: list[Publisher] = []
-        # Compiled write statements, by shape; bounded by the number of column sets used.
-        self._prepared: dict[Any, Prepared] = {}
-
-    def use_database(self, database: Database) -> None:
-        """Write to another database; statements compiled for the old one are dropped."""
-        self.database = database
-        self._prepared.clear()
-
-    async def run(self, fn: Callable[[Unit], T]) -> T:
-        """Run ``fn`` in one transaction; publish its events only if it commits."""
-        units: list[Unit] = []
-
-        def work(connection: Connection) -> T:
-            unit = Unit(self.registry, connection, self._prepared)
-            units.append(unit)
-            return fn(unit)
-
-        if len(self._prepared) > 4096:
-            self._prepared.clear()
-        result = await self.database.write(work)
-        for event in units[0].events if units else ():
-            for publish in self.publishers:
-                await publish(event)
-        return result

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from ..errors import ValidationFailed
 from ..query.boolexp import BoolExp
+from ..query.keys import keys_in
 from ..registry import ModelInfo
 from .unit import PK, Unit
 from .validate import check_row
@@ -21,11 +22,9 @@ def matching(unit: Unit, info: ModelInfo, where: BoolExp | None) -> list[PK]:
     return [tuple(row) for row in unit.execute(stmt)]
 
 
-def pk_condition(info: ModelInfo, table: sa.Table, pks: list[PK]) -> Any:
-    columns = [table.c[c.column_name] for c in info.pk_columns]
-    if len(columns) == 1:
-        return columns[0].in_([pk[0] for pk in pks])
-    return sa.tuple_(*columns).in_(pks)
+def pk_condition(unit: Unit, info: ModelInfo, table: sa.Table, pks: list[PK]) -> Any:
+    """SQL for "the row has one of these keys", on the table itself."""
+    return unit.compiler().where(info, table, keys_in(info, pks))
 
 
 def update(
@@ -56,7 +55,7 @@ def update(
     for name, amount in increments.items():
         column = table.c[info.column(name).column_name]
         assignments[column.name] = column + amount
-    unit.execute(sa.update(table).where(pk_condition(info, table, pks)).values(assignments))
+    unit.execute(sa.update(table).where(pk_condition(unit, info, table, pks)).values(assignments))
     if any(name in values or name in increments for name in info.primary_key):
         pks = [_moved(info, pk, values, increments) for pk in pks]
     unit.record(info, "update", pks)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
 
@@ -14,13 +13,6 @@ from omega_gql.service import Nested, OnConflict, insert
 
 def run(coro):  # type: ignore[no-untyped-def]
     return asyncio.run(coro)
-
-
-@pytest.fixture
-def started(app: OmegaApp) -> Iterator[OmegaApp]:
-    app.create_tables()
-    yield app
-    app.database.dispose()
 
 
 def events_of(app: OmegaApp) -> list[ChangeEvent]:
@@ -35,7 +27,9 @@ def events_of(app: OmegaApp) -> list[ChangeEvent]:
 
 def test_committed_insert_publishes_one_event_per_table(started: OmegaApp) -> None:
     seen = events_of(started)
-    [(twoot_id,)] = run(started.insert(Twoot, {"content": "hi", "user": Nested(({"user_name": "ann"},))}))
+    [(twoot_id,)] = run(
+        started.insert(Twoot, {"content": "hi", "user": Nested(({"user_name": "ann"},))})
+    )
     assert [(e.table, e.op) for e in seen] == [("user", "insert"), ("twoot", "insert")]
     assert seen[1].pks == ((twoot_id,),)
 
@@ -69,4 +63,6 @@ def test_nested_insert_links_to_an_existing_row_on_conflict(started: OmegaApp) -
     run(started.insert(Twoot, {"content": "a", "user": author}))
     run(started.insert(Twoot, {"content": "b", "user": author}))
     data = run(started.execute("{ user { userName twootsAggregate { aggregate { count } } } }"))
-    assert data == {"data": {"user": [{"userName": "ann", "twootsAggregate": {"aggregate": {"count": 2}}}]}}
+    assert data == {
+        "data": {"user": [{"userName": "ann", "twootsAggregate": {"aggregate": {"count": 2}}}]}
+    }

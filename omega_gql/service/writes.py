@@ -1,0 +1,64 @@
+"""``WriteService``: runs units of work; the only place that commits and publishes change events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from sqlalchemy.engine import Connection
+
+from ..database import Database
+from ..query.engine import QueryEngine
+from ..query.execute import Prepared
+from ..registry import Registry
+from .plan import WritePlan
+from .requests import WriteRequest, WriteResult
+from .unit import Publisher, Unit
+
+T = TypeVar("T")
+
+
+class WriteService:
+    """Runs units of work; the only place that commits and publishes change events."""
+
+    def __init__(self, registry: Registry, database: Database, queries: QueryEngine) -> None:
+        self.registry = registry
+        self.database = database
+        self.queries = queries
+        self.publishers: list[Publisher] = []
+        # Compiled write statements, by shape; bounded by the number of column sets used.
+        self._prepared: dict[Any, Prepared] = {}
+
+    def use_database(self, database: Database) -> None:
+        """Write to another database; statements compiled for the old one are dropped."""
+        self.database = database
+        self.queries.use(database.dialect, database)
+        self._prepared.clear()
+
+    def prepare(self, request: WriteRequest) -> WritePlan:
+        """``request`` ready to run in units of work, as often as needed."""
+        return WritePlan(request, self.registry, self.queries)
+
+    async def write(
+        self, request: WriteRequest, variables: Mapping[str, Any] | None = None
+    ) -> WriteResult:
+        """Run one write request in its own unit of work."""
+        plan = self.prepare(request)
+        return await self.run(lambda unit: plan.run(unit, variables or {}))
+
+    async def run(self, fn: Callable[[Unit], T]) -> T:
+        """Run ``fn`` in one transaction; publish its events only if it commits."""
+        units: list[Unit] = []
+
+        def work(connection: Connection) -> T:
+            unit = Unit(self.registry, connection, self._prepared)
+            units.append(unit)
+            return fn(unit)
+
+        if len(self._prepared) > 4096:
+            self._prepared.clear()
+        result = await self.database.write(work)
+        for event in units[0].events if units else ():
+            for publish in self.publishers:
+                await publish(event)
+        return result
