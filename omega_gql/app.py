@@ -91,8 +91,10 @@ class OmegaApp(Starlette):
         self.graphql.use_database(Database(url, self.settings.pool_size))
 
     def on_change(self, callback: Callable[[ChangeEvent], Any]) -> None:
-        """Call ``await callback(event)`` after every committed write."""
-        self.writes.publishers.append(callback)
+        """Call ``callback(event)`` (awaited when async) after every committed write: one
+        event per table and operation of a transaction, in commit order. A callback that
+        raises is logged; the write it follows stays answered and committed."""
+        self.writes.events.subscribe(callback)
 
 
 def create_app(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from .change import ChangeEvent
+from .change import ChangeEvent, merge
+from .publisher import Publisher, Subscriber
 
-__all__ = ["ChangeEvent"]
+__all__ = ["ChangeEvent", "Publisher", "Subscriber", "merge"]

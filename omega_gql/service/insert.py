@@ -49,7 +49,6 @@ def insert(
         record = _insert_one(unit, info, row, on_conflict, (*path, str(index)))
         if record is not None and record[1]:
             pks.append(record[0])
-    unit.record(info, "insert", pks)
     return pks
 
 
@@ -88,8 +87,6 @@ def _insert_one(
                 raise ValidationFailed(
                     f"the related {target.name} was not inserted", path=(*path, name)
                 )
-            if parent[1]:
-                unit.record(target, "insert", [parent[0]])
             for local, remote in info.relation(name).pairs:
                 values[local] = parent[2][remote]
     # Columns set by a related insert (either way) need not be given.
@@ -116,6 +113,7 @@ def _insert_one(
     pk = tuple(stored[name] for name in info.primary_key)
     if written:
         unit.written[(info.table, pk)] = stored
+        unit.record(info, "insert", [pk])
 
     for name in related:
         if info.relation(name).is_array:
@@ -136,7 +134,6 @@ def _insert_children(
         raise ValidationFailed(f"{name!r} takes a list of objects", path=path)
     target = unit.registry.target(info, name)
     fk = {remote: parent[local] for local, remote in info.relation(name).pairs}
-    child_pks = []
     for index, child in enumerate(nested.rows):
         for remote in fk:
             if remote in child:
@@ -144,12 +141,7 @@ def _insert_children(
                     f"{remote!r} is set by the parent {info.name}; leave it out",
                     path=(*path, "data", str(index), remote),
                 )
-        record = _insert_one(
-            unit, target, child, nested.on_conflict, (*path, "data", str(index)), fk
-        )
-        if record is not None and record[1]:
-            child_pks.append(record[0])
-    unit.record(target, "insert", child_pks)
+        _insert_one(unit, target, child, nested.on_conflict, (*path, "data", str(index)), fk)
 
 
 def _as_nested(info: ModelInfo, name: str, value: Any) -> Any:

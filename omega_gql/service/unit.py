@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -13,12 +13,12 @@ from ..events import ChangeEvent
 from ..events.change import Op
 from ..query.compile import Compiler, ParamSpec
 from ..query.execute import Prepared
+from ..query.values import coerce
 from ..registry import ModelInfo, Registry
 from .constraints import violation
 
 T = TypeVar("T")
 PK = tuple[Any, ...]
-Publisher = Callable[[ChangeEvent], Awaitable[None]]
 
 
 class Unit:
@@ -60,5 +60,11 @@ class Unit:
             raise violation(error) from None
 
     def record(self, info: ModelInfo, op: Op, pks: list[PK]) -> None:
+        """Note a change for the events published after commit; keys as their Python
+        types (a driver may return a SQLite timestamp or UUID key as text)."""
         if pks:
-            self.events.append(ChangeEvent(info.table, op, tuple(pks)))
+            columns = info.pk_columns
+            typed = tuple(
+                tuple(coerce(c, v) for c, v in zip(columns, pk, strict=True)) for pk in pks
+            )
+            self.events.append(ChangeEvent(info.table, op, typed))

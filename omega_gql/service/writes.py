@@ -8,12 +8,13 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Connection
 
 from ..database import Database
+from ..events import Publisher
 from ..query.engine import QueryEngine
 from ..query.execute import Prepared
 from ..registry import Registry
 from .plan import WritePlan
 from .requests import WriteRequest, WriteResult
-from .unit import Publisher, Unit
+from .unit import Unit
 
 T = TypeVar("T")
 
@@ -25,7 +26,7 @@ class WriteService:
         self.registry = registry
         self.database = database
         self.queries = queries
-        self.publishers: list[Publisher] = []
+        self.events = Publisher()
         # Compiled write statements, by shape; bounded by the number of column sets used.
         self._prepared: dict[Any, Prepared] = {}
 
@@ -58,7 +59,6 @@ class WriteService:
         if len(self._prepared) > 4096:
             self._prepared.clear()
         result = await self.database.write(work)
-        for event in units[0].events if units else ():
-            for publish in self.publishers:
-                await publish(event)
+        if units:
+            await self.events.publish(units[-1].events)
         return result
