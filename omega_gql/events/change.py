@@ -69,7 +69,8 @@ def numbered(events: Iterable[ChangeEvent], first: int) -> list[ChangeEvent]:
 def _encode_value(value: Any) -> Any:
     for kind, tag in _ENCODERS:
         if isinstance(value, kind):
-            return [tag, str(value) if tag in ("uuid", "decimal") else value.isoformat()]
+            text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+            return [tag, text]
     if isinstance(value, bytes):
         return ["bytes", value.hex()]
     return value
