@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -20,11 +20,12 @@ from .errors import ConfigurationError
 from .events import ChangeEvent
 from .graphql import Context, GraphQLEngine, build_schema
 from .graphql.views import GraphQLHTTP
+from .query.boolexp import TRUE, BoolExp, Compare, conjoin
 from .query.engine import QueryEngine
 from .query.jsonsql import SUPPORTED
 from .registry import Naming, Registry, discover
 from .security import LoopbackOnly
-from .service import OnConflict, WriteService, insert
+from .service import Delete, OnConflict, Update, WriteService, insert
 
 
 class OmegaApp(Starlette):
@@ -80,6 +81,37 @@ class OmegaApp(Starlette):
         info = self.registry.of(model)
         return await self.writes.run(lambda unit: insert(unit, info, list(rows), on_conflict))
 
+    async def update(
+        self,
+        model: type,
+        where: BoolExp | Mapping[str, Any],
+        *,
+        set: Mapping[str, Any] | None = None,  # noqa: A002 - Hasura's _set
+        inc: Mapping[str, Any] | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """Update the rows ``where`` selects (a bool-exp, or ``{column: value}`` equalities;
+        ``{}`` is every row) through the write service; returns their primary keys."""
+        info = self.registry.of(model)
+        request = Update(info.table, _where(where), dict(set or {}), dict(inc or {}))
+        return (await self.writes.write(request)).pks
+
+    async def delete(
+        self, model: type, where: BoolExp | Mapping[str, Any]
+    ) -> list[tuple[Any, ...]]:
+        """Delete the rows ``where`` selects (as in ``update``); returns their primary keys."""
+        info = self.registry.of(model)
+        return (await self.writes.write(Delete(info.table, _where(where)))).pks
+
+    async def select(self, stmt: sa.Executable) -> list[sa.Row[Any]]:
+        """The rows of a SQLAlchemy ``select``, for app code: ``await app.select(select(User))``.
+        Reads take no write lock."""
+        return await self.database.select(stmt)
+
+    async def scalar(self, stmt: sa.Executable) -> Any:
+        """The first column of the first row of a ``select`` (None when there is no row)."""
+        rows = await self.database.select(stmt)
+        return rows[0][0] if rows else None
+
     @property
     def database(self) -> Database:
         """The engine and how work reaches it (the write service's, which reads share)."""
@@ -88,7 +120,9 @@ class OmegaApp(Starlette):
     def use_database(self, url: str) -> None:
         """Serve another database (before start-up), e.g. a temporary one in tests."""
         self.database.dispose()
-        self.graphql.use_database(Database(url, self.settings.pool_size))
+        self.graphql.use_database(
+            Database(url, self.settings.pool_size, self.settings.busy_timeout)
+        )
 
     def on_change(self, callback: Callable[[ChangeEvent], Any]) -> None:
         """Call ``callback(event)`` (awaited when async) after every committed write: one
@@ -110,6 +144,7 @@ def create_app(
     create_tables: bool | None = None,
     pool_size: int | None = None,
     plan_cache_size: int | None = None,
+    busy_timeout: int | None = None,
     debug: bool | None = None,
     allow_remote: bool | None = None,
 ) -> OmegaApp:
@@ -128,7 +163,8 @@ def create_app(
         models: serve exactly these model classes instead of discovering them.
         query, mutation: strawberry types whose fields join the generated root types.
         types: further strawberry types to include in the schema.
-        database_url, naming, create_tables, pool_size, plan_cache_size, debug, allow_remote:
+        database_url, naming, create_tables, pool_size, plan_cache_size, busy_timeout, debug,
+            allow_remote:
             settings; each defaults to its ``OMEGA_*`` environment variable (see ``Settings``).
     """
     package = (import_name or "omega").rpartition(".")[0] or import_name or "omega"
@@ -139,6 +175,7 @@ def create_app(
             "create_tables": create_tables,
             "pool_size": pool_size,
             "plan_cache_size": plan_cache_size,
+            "busy_timeout": busy_timeout,
             "debug": debug,
             "allow_remote": allow_remote,
         },
@@ -154,7 +191,7 @@ def create_app(
     backend = sa.make_url(settings.database_url).get_backend_name()
     if backend not in SUPPORTED:
         raise ConfigurationError(f"database {backend!r} is not supported; use SQLite or PostgreSQL")
-    database = Database(settings.database_url, settings.pool_size)
+    database = Database(settings.database_url, settings.pool_size, settings.busy_timeout)
     queries = QueryEngine(registry, database.dialect, database)
     writes = WriteService(registry, database, queries)
     names = Naming.named(settings.naming)
@@ -194,6 +231,16 @@ def create_app(
     omega.graphql = engine
     omega.schema = schema
     return omega
+
+
+def _where(where: BoolExp | Mapping[str, Any]) -> BoolExp:
+    if isinstance(where, Mapping):
+        return (
+            conjoin(*(Compare(name, "eq", value) for name, value in where.items()))
+            if where
+            else TRUE
+        )
+    return where
 
 
 def _custom_schema(

@@ -29,6 +29,8 @@ class Settings:
         pool_size: database connections kept open (not SQLite); ``OMEGA_POOL_SIZE``.
         plan_cache_size: GraphQL documents whose parsed and compiled plans are kept;
             ``OMEGA_PLAN_CACHE_SIZE``.
+        busy_timeout: milliseconds a SQLite write waits for another process's write lock
+            before answering ``database-busy``; ``OMEGA_BUSY_TIMEOUT``.
         debug: Starlette debug pages; ``OMEGA_DEBUG``.
         allow_remote: answer clients on other hosts; ``OMEGA_ALLOW_REMOTE``. Off by default:
             with no authentication configured, only this machine is served.
@@ -39,6 +41,7 @@ class Settings:
     create_tables: bool = True
     pool_size: int = 20
     plan_cache_size: int = 512
+    busy_timeout: int = 5000
     debug: bool = False
     allow_remote: bool = False
 

@@ -7,6 +7,7 @@ Other databases run each call on a worker thread with a pooled connection.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -16,12 +17,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
+from .errors import DatabaseBusy
 from .query.patterns import omega_match
 
 T = TypeVar("T")
 
 
-def create_engine(url: str, pool_size: int) -> Engine:
+def create_engine(url: str, pool_size: int, busy_timeout: int = 5000) -> Engine:
     """An engine configured for serving: SQLite enforces foreign keys and case-sensitive LIKE."""
     sa_url = sa.make_url(url)
     if sa_url.get_backend_name() != "sqlite":
@@ -44,7 +46,7 @@ def create_engine(url: str, pool_size: int) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA case_sensitive_like=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout)}")
         if file_backed:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
@@ -54,16 +56,24 @@ def create_engine(url: str, pool_size: int) -> Engine:
     def _begin(connection: Connection) -> None:
         # IMMEDIATE takes the write lock up front: processes sharing the file queue for it
         # instead of failing when a read lock cannot be upgraded.
-        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+        # A read (``Database.select``) begins a deferred transaction: it takes no write lock.
+        mode = "BEGIN" if connection.info.get("omega_read") else "BEGIN IMMEDIATE"
+        connection.connection.driver_connection.execute(mode)  # type: ignore[union-attr]
 
     return engine
+
+
+def _is_busy(error: Exception) -> bool:
+    """SQLite's SQLITE_BUSY (another connection holds the lock), by its result code."""
+    code = getattr(getattr(error, "orig", error), "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == 5  # SQLITE_BUSY and its extended codes
 
 
 class Database:
     """Runs read and write callables against the engine, the right way for its dialect."""
 
-    def __init__(self, url: str, pool_size: int = 20) -> None:
-        self.engine = create_engine(url, pool_size)
+    def __init__(self, url: str, pool_size: int = 20, busy_timeout: int = 5000) -> None:
+        self.engine = create_engine(url, pool_size, busy_timeout)
         self.dialect = self.engine.dialect
         self.is_sqlite = self.dialect.name == "sqlite"
         self._lock = threading.RLock()
@@ -110,21 +120,42 @@ class Database:
         return await anyio.to_thread.run_sync(self.write_sync, fn)
 
     def write_sync(self, fn: Callable[[Connection], T]) -> T:
-        if self.is_sqlite:
-            with self._lock:
-                connection = self._sqlite()
+        if not self.is_sqlite:
+            with self.engine.begin() as connection:
+                return fn(connection)
+        with self._lock:
+            connection = self._sqlite()
+            try:
                 with connection.begin():
                     return fn(connection)
-        with self.engine.begin() as connection:
-            return fn(connection)
+            except (sa.exc.OperationalError, sqlite3.OperationalError) as error:
+                if _is_busy(error):
+                    raise DatabaseBusy() from error
+                raise
 
-    async def scalar(self, stmt: sa.Executable) -> Any:
-        """The first column of the first row of a SQLAlchemy statement (for app code)."""
+    async def select(self, stmt: sa.Executable) -> list[sa.Row[Any]]:
+        """The rows of a SQLAlchemy ``select`` (for app code), read without taking a write
+        lock; writes go through the write service instead."""
+        if self.is_sqlite:
+            return self._select(stmt)
+        return await anyio.to_thread.run_sync(self._select, stmt)
 
-        def run(connection: Connection) -> Any:
-            return connection.execute(stmt).scalar()
-
-        return await self.write(run)
+    def _select(self, stmt: sa.Executable) -> list[sa.Row[Any]]:
+        if not self.is_sqlite:
+            with self.engine.connect() as connection:
+                rows = list(connection.execute(stmt))
+                connection.rollback()
+                return rows
+        with self._lock:
+            connection = self._sqlite()
+            connection.info["omega_read"] = True
+            try:
+                with connection.begin() as transaction:
+                    rows = list(connection.execute(stmt))
+                    transaction.rollback()
+                return rows
+            finally:
+                connection.info["omega_read"] = False
 
     def create_tables(self, tables: list[sa.Table]) -> None:
         """Create the tables that do not exist yet."""

@@ -8,7 +8,8 @@ GraphQL ``extensions.code`` and each surface maps it once (``graphql/errors.py``
     ├── ValidationFailed      validation-failed    input that does not fit the schema
     ├── ConstraintViolation   constraint-violation foreign key, unique or not-null refused
     ├── NotFound              not-found            no such row
-    └── PermissionDenied      permission-denied    the role may not do this
+    ├── PermissionDenied      permission-denied    the role may not do this
+    └── DatabaseBusy          database-busy        the database stayed locked; retry later
 
 ``ConfigurationError`` is raised while building an app, never per request.
 """
@@ -60,6 +61,16 @@ class PermissionDenied(OmegaError):
     code = "permission-denied"
 
 
+class DatabaseBusy(OmegaError):
+    """The database stayed locked by another writer past the busy timeout; nothing was
+    written, and the same request may be retried."""
+
+    code = "database-busy"
+
+    def __init__(self, message: str = "the database is busy; nothing was written, retry later"):
+        super().__init__(message, retryable=True)
+
+
 class ConfigurationError(Exception):
     """The app cannot be built as configured; the message says how to fix it."""
 
@@ -68,6 +79,7 @@ __all__ = [
     "BadRequest",
     "ConfigurationError",
     "ConstraintViolation",
+    "DatabaseBusy",
     "NotFound",
     "OmegaError",
     "PermissionDenied",

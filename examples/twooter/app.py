@@ -19,7 +19,7 @@ class Query:
         self, info: strawberry.Info[Context, None], user_name: str
     ) -> int:
         stmt = select(func.count(Twoot.id)).join(Twoot.user).where(User.user_name == user_name)
-        return int(await info.context.app.database.scalar(stmt))
+        return int(await info.context.app.scalar(stmt))
 
 
 app = create_app(__name__, query=Query)

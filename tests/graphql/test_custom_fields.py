@@ -22,9 +22,9 @@ class Stats:
 class Query:
     @strawberry.field
     async def stats(self, info: strawberry.Info[Context, None]) -> Stats:
-        database = info.context.app.database
-        users = await database.scalar(select(func.count(User.id)))
-        twoots = await database.scalar(select(func.count(Twoot.id)))
+        app = info.context.app
+        users = await app.scalar(select(func.count(User.id)))
+        twoots = await app.scalar(select(func.count(Twoot.id)))
         return Stats(users=users, twoots=twoots)
 
 

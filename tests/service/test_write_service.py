@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from examples.twooter.models import Twoot, User
-from omega_gql import ChangeEvent, ConstraintViolation, OmegaApp
+from omega_gql import ChangeEvent, ConstraintViolation, OmegaApp, ValidationFailed
 from omega_gql.service import Nested, OnConflict, insert
 
 
@@ -66,3 +66,41 @@ def test_nested_insert_links_to_an_existing_row_on_conflict(started: OmegaApp) -
     assert data == {
         "data": {"user": [{"userName": "ann", "twootsAggregate": {"aggregate": {"count": 2}}}]}
     }
+
+
+def test_app_update_and_delete_go_through_the_write_service(started: OmegaApp) -> None:
+    from omega_gql.query import Compare
+
+    seen = events_of(started)
+    run(started.insert(User, {"user_name": "ann"}, {"user_name": "bob"}))
+    assert run(started.update(User, {"user_name": "bob"}, set={"user_name": "bo"})) == [(2,)]
+    assert run(started.update(User, Compare("id", "gte", 1), inc={"id": 10})) == [(11,), (12,)]
+    assert run(started.delete(User, {"user_name": "ann"})) == [(11,)]
+    assert [(e.op, e.pks) for e in seen] == [
+        ("insert", ((1,), (2,))),
+        ("update", ((2,),)),
+        ("update", ((11,), (12,))),
+        ("delete", ((11,),)),
+    ]
+    with pytest.raises(ValidationFailed):
+        run(started.update(User, {}, set={"nope": 1}))
+
+
+def test_app_reads_take_no_write_lock(started: OmegaApp, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from omega_gql import func, select
+
+    run(started.insert(User, {"user_name": "ann"}))
+    if not started.database.is_sqlite:
+        assert run(started.scalar(select(func.count(User.id)))) == 1
+        return
+    # Another process holds the write lock: a read still answers at once.
+    other = sqlite3.connect(started.database.engine.url.database, timeout=0)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        assert run(started.scalar(select(func.count(User.id)))) == 1
+        assert [r.user_name for r in run(started.select(select(User.user_name)))] == ["ann"]
+    finally:
+        other.rollback()
+        other.close()
