@@ -30,6 +30,7 @@ from graphql.pyutils import is_awaitable
 
 from ..database import Database
 from ..errors import BadRequest, OmegaError
+from ..query.caller import ANONYMOUS, Caller
 from ..query.engine import QueryEngine
 from ..registry import Registry
 from ..service import WriteService
@@ -83,6 +84,7 @@ class GraphQLEngine:
         self.planner = Planner(registry, queries, writes)
         self.schema: GraphQLSchema | None = None
         self._documents: LRU = LRU(cache_size)
+        self._field_plans: LRU = LRU(cache_size * 4)
         self.cache_size = cache_size
 
     @property
@@ -94,6 +96,7 @@ class GraphQLEngine:
         """Switch to another database; plans compiled for the old one are dropped."""
         self.writes.use_database(database)
         self._documents.clear()
+        self._field_plans.clear()
 
     # ---- entry point ----------------------------------------------------------------
 
@@ -127,7 +130,7 @@ class GraphQLEngine:
                 return orjson.dumps({"errors": [error_dict(e) for e in coerced]})
             if not doc.generated_only:
                 return await self._execute_general(doc, coerced, context)
-            plans = self._plans(doc, coerced)
+            plans = self._plans(doc, coerced, _caller_of(context))
             if op == OperationType.MUTATION:
                 parts = await self.writes.run(lambda unit: self._run(plans, unit, coerced))
             else:
@@ -188,9 +191,10 @@ class GraphQLEngine:
         return doc
 
     def _plans(
-        self, doc: Document, variables: Mapping[str, Any]
+        self, doc: Document, variables: Mapping[str, Any], caller: Caller
     ) -> list[tuple[str, RootPlan | str]]:
-        key = _plan_key(doc, variables)
+        # The caller is part of the key: what one caller may see is planned for it alone.
+        key = (caller, *_plan_key(doc, variables))
         plans = doc.plans.get(key)
         if plans is not None:
             return plans
@@ -205,12 +209,13 @@ class GraphQLEngine:
                 plans.append((response, orjson.dumps(root.name).decode()))
                 continue
             field_def = root.fields[node.name.value]
-            plans.append((response, self.planner.plan(omega(field_def), field_def, node, tr)))
+            plan = self.planner.plan(omega(field_def), field_def, node, tr, caller)
+            plans.append((response, plan))
         doc.structural = tuple(sorted(set(doc.structural) | tr.structural))
         doc.params = tuple(sorted(set(doc.params) | tr.params))
         if len(doc.plans) >= 64:
             doc.plans.clear()
-        doc.plans[_plan_key(doc, variables)] = plans
+        doc.plans[(caller, *_plan_key(doc, variables))] = plans
         return plans
 
     @staticmethod
@@ -252,10 +257,7 @@ class GraphQLEngine:
 
         async def resolve(_root: Any, info: Any, **_args: Any) -> Any:
             variables = plain_variables(info.variable_values)
-            tr = Translator(self.registry, variables, info.fragments)
-            plan = self.planner.plan(
-                spec, info.parent_type.fields[info.field_name], info.field_nodes[0], tr
-            )
+            plan = self._field_plan(spec, info, variables, _caller_of(info.context))
             if isinstance(plan, WriteField):
                 text = await self.writes.run(lambda unit: plan.run(unit, variables))
             else:
@@ -263,6 +265,47 @@ class GraphQLEngine:
             return orjson.loads(text)
 
         return resolve
+
+    def _field_plan(
+        self, spec: RootSpec, info: Any, variables: Mapping[str, Any], caller: Caller
+    ) -> RootPlan:
+        """A generated field's plan in a document that general execution runs, cached like
+        a document's own: per field node (the parsed document is cached, so its nodes
+        last), caller and the values of the variables that shape it."""
+        node = info.field_nodes[0]
+        entry = self._field_plans.get((id(node), caller))
+        if entry is None:
+            entry = _FieldPlans(node)
+            self._field_plans.put((id(node), caller), entry)
+        doc_like: Any = entry
+        key = _plan_key(doc_like, variables)
+        plan = entry.plans.get(key)
+        if plan is None:
+            tr = Translator(self.registry, variables, info.fragments)
+            plan = self.planner.plan(
+                spec, info.parent_type.fields[info.field_name], node, tr, caller
+            )
+            entry.structural = tuple(sorted(set(entry.structural) | tr.structural))
+            entry.params = tuple(sorted(set(entry.params) | tr.params))
+            if len(entry.plans) >= 64:
+                entry.plans.clear()
+            entry.plans[_plan_key(doc_like, variables)] = plan
+        return plan
+
+
+@dataclass
+class _FieldPlans:
+    """The plans of one generated field node of a generally executed document. ``node`` is
+    kept so that its ``id`` stays unique while the entry lives."""
+
+    node: Any
+    structural: tuple[str, ...] = ()
+    params: tuple[str, ...] = ()
+    plans: dict[tuple[Any, ...], RootPlan] = field(default_factory=dict)
+
+
+def _caller_of(context: Any) -> Caller:
+    return getattr(context, "caller", None) or ANONYMOUS
 
 
 def _by_response_key(source: Any, info: Any, **_args: Any) -> Any:
@@ -272,7 +315,7 @@ def _by_response_key(source: Any, info: Any, **_args: Any) -> Any:
     return value() if callable(value) else value
 
 
-def _plan_key(doc: Document, variables: Mapping[str, Any]) -> tuple[Any, ...]:
+def _plan_key(doc: Document | _FieldPlans, variables: Mapping[str, Any]) -> tuple[Any, ...]:
     """Plans differ by the values of structural variables and the presence of the others."""
     values = tuple(_freeze(variables.get(name)) for name in doc.structural)
     presence = tuple(

@@ -15,15 +15,17 @@ import orjson
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
+from ..query.caller import ANONYMOUS, Caller
 from .engine import GraphQLEngine
 
 
 @dataclass
 class Context:
-    """``info.context`` of app-written resolvers: the app and the request."""
+    """``info.context`` of app-written resolvers: the app, the request and its caller."""
 
     app: Any
     request: Request | None
+    caller: Caller = ANONYMOUS
 
     def __getitem__(self, key: str) -> Any:
         return getattr(self, key)

@@ -65,3 +65,23 @@ def test_a_custom_field_clashing_with_a_generated_one_fails_at_build_time() -> N
 
     with pytest.raises(ConfigurationError, match="'twoot' clashes"):
         create_app(models=[User, Twoot], database_url="sqlite://", query=Clash)
+
+
+def test_a_document_mixing_custom_and_generated_fields_is_planned_once(
+    custom: OmegaClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from omega_gql.graphql.plans import Planner
+
+    planned: list[str] = []
+    real_plan = Planner.plan
+
+    def counting_plan(self, spec, *args, **kwargs):  # type: ignore[no-untyped-def]
+        planned.append(spec.kind)
+        return real_plan(self, spec, *args, **kwargs)
+
+    monkeypatch.setattr(Planner, "plan", counting_plan)
+    custom.graphql('mutation { insertUserOne(object: {userName: "ann"}) { id } }')
+    query = "query($n: Int!) { stats { users } twoot(limit: $n) { id } user { userName } }"
+    answers = [custom.graphql(query, {"n": n}) for n in (1, 2, 3)]
+    assert [a["user"] for a in answers] == [[{"userName": "ann"}]] * 3
+    assert planned == ["insert_one", "select", "select"]
