@@ -13,6 +13,6 @@ def delete(unit: Unit, info: ModelInfo, pks: list[PK]) -> list[PK]:
     """Delete the rows with these primary keys (found with ``update.matching``)."""
     if pks:
         table: sa.Table = info.cls.__table__  # type: ignore[attr-defined]
-        unit.execute(sa.delete(table).where(pk_condition(unit, info, table, pks)))
+        unit.execute(sa.delete(table).where(pk_condition(unit, info, table, pks)), info=info)
         unit.record(info, "delete", pks)
     return pks

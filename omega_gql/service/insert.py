@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..errors import ValidationFailed
+from ..errors import ConstraintViolation, ValidationFailed
 from ..query.boolexp import BoolExp
 from ..registry import ModelInfo
 from .unit import PK, Unit
@@ -95,13 +95,18 @@ def _insert_one(
 
     table: sa.Table = info.cls.__table__  # type: ignore[attr-defined]
     found: Any
-    if on_conflict is None:
-        found = _plain_insert(unit, info, table, values)
-    else:
-        stmt = _insert_statement(unit, info, table, on_conflict, path).values(
-            {info.column(k).column_name: v for k, v in values.items()}
-        )
-        found = unit.execute(stmt.returning(*table.c)).mappings().first()
+    try:
+        if on_conflict is None:
+            found = _plain_insert(unit, info, table, values)
+        else:
+            stmt = _insert_statement(unit, info, table, on_conflict, path).values(
+                {info.column(k).column_name: v for k, v in values.items()}
+            )
+            found = unit.execute(stmt.returning(*table.c), info=info).mappings().first()
+    except ConstraintViolation as error:
+        if error.path:  # the refused field, under this row's path
+            error.path = (*path, *error.path)
+        raise
     written = found is not None
     if found is None:
         if on_conflict is None:
@@ -170,7 +175,7 @@ def _plain_insert(
         }
         return sa.insert(table).values(binds).returning(*table.c)
 
-    rows = unit.run_prepared(("insert", info.table, names), build, dict(values))
+    rows = unit.run_prepared(("insert", info.table, names), build, dict(values), info)
     if not rows:
         return None
     # Raw driver values: they only serve to link keys, which need no type processing.

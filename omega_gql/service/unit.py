@@ -37,7 +37,11 @@ class Unit:
         self._prepared = prepared
 
     def run_prepared(
-        self, key: Any, build: Callable[[], sa.Executable], params: dict[str, Any]
+        self,
+        key: Any,
+        build: Callable[[], sa.Executable],
+        params: dict[str, Any],
+        info: ModelInfo | None = None,
     ) -> list[Any]:
         """Run a statement compiled once per ``key``; values bind as ``v_<name>``."""
         prepared = self._prepared.get(key)
@@ -48,16 +52,19 @@ class Unit:
         try:
             return prepared.rows(self.dbapi, params)
         except self.connection.dialect.loaded_dbapi.IntegrityError as error:
-            raise violation(error) from None
+            raise violation(error, self.registry, info) from None
 
     def compiler(self) -> Compiler:
         return Compiler(self.registry, self.connection.dialect.name)
 
-    def execute(self, stmt: sa.Executable, params: Any = None) -> sa.CursorResult[Any]:
+    def execute(
+        self, stmt: sa.Executable, params: Any = None, info: ModelInfo | None = None
+    ) -> sa.CursorResult[Any]:
+        """Run a statement; ``info`` is the model it writes, for naming refused constraints."""
         try:
             return self.connection.execute(stmt, params)
         except IntegrityError as error:
-            raise violation(error) from None
+            raise violation(error, self.registry, info) from None
 
     def record(self, info: ModelInfo, op: Op, pks: list[PK]) -> None:
         """Note a change for the events published after commit; keys as their Python

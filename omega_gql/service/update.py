@@ -55,7 +55,9 @@ def update(
     for name, amount in increments.items():
         column = table.c[info.column(name).column_name]
         assignments[column.name] = column + amount
-    unit.execute(sa.update(table).where(pk_condition(unit, info, table, pks)).values(assignments))
+    unit.execute(
+        sa.update(table).where(pk_condition(unit, info, table, pks)).values(assignments), info=info
+    )
     if any(name in values or name in increments for name in info.primary_key):
         pks = [_moved(info, pk, values, increments) for pk in pks]
     unit.record(info, "update", pks)
