@@ -2,13 +2,17 @@
 
 SQLite work runs inline on the event loop over one long-lived connection: each call is
 short, never awaits mid-transaction, and so needs no pool, thread hop or lock contention.
+It never waits inside SQLite for a lock either: WAL readers take none, and a write that
+finds another process holding the write lock yields to the loop and retries.
 Other databases run each call on a worker thread with a pooled connection.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -23,7 +27,7 @@ from .query.patterns import omega_match
 T = TypeVar("T")
 
 
-def create_engine(url: str, pool_size: int, busy_timeout: int = 5000) -> Engine:
+def create_engine(url: str, pool_size: int) -> Engine:
     """An engine configured for serving: SQLite enforces foreign keys and case-sensitive LIKE."""
     sa_url = sa.make_url(url)
     if sa_url.get_backend_name() != "sqlite":
@@ -46,7 +50,9 @@ def create_engine(url: str, pool_size: int, busy_timeout: int = 5000) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA case_sensitive_like=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout)}")
+        # No waiting inside SQLite: a write finding the lock taken gives the event loop back
+        # and retries (``Database.write``), so other requests go on meanwhile.
+        cursor.execute("PRAGMA busy_timeout=0")
         if file_backed:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
@@ -73,7 +79,8 @@ class Database:
     """Runs read and write callables against the engine, the right way for its dialect."""
 
     def __init__(self, url: str, pool_size: int = 20, busy_timeout: int = 5000) -> None:
-        self.engine = create_engine(url, pool_size, busy_timeout)
+        self.engine = create_engine(url, pool_size)
+        self.busy_timeout = busy_timeout / 1000
         self.dialect = self.engine.dialect
         self.is_sqlite = self.dialect.name == "sqlite"
         self._lock = threading.RLock()
@@ -114,10 +121,25 @@ class Database:
             raw.close()
 
     async def write(self, fn: Callable[[Connection], T]) -> T:
-        """Call ``fn(connection)`` in one transaction, rolled back if it raises."""
-        if self.is_sqlite:
-            return self.write_sync(fn)
-        return await anyio.to_thread.run_sync(self.write_sync, fn)
+        """Call ``fn(connection)`` in one transaction, rolled back if it raises.
+
+        On SQLite, while another process holds the write lock the attempt is retried with
+        growing pauses that give the loop back, up to the busy timeout; then
+        ``DatabaseBusy``. ``fn`` has not run when an attempt finds the lock taken.
+        """
+        if not self.is_sqlite:
+            return await anyio.to_thread.run_sync(self.write_sync, fn)
+        deadline = time.monotonic() + self.busy_timeout
+        pause = 0.001
+        while True:
+            try:
+                return self.write_sync(fn)
+            except DatabaseBusy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise
+                await asyncio.sleep(min(pause, left))
+                pause = min(pause * 2, 0.05)
 
     def write_sync(self, fn: Callable[[Connection], T]) -> T:
         if not self.is_sqlite:
@@ -126,12 +148,13 @@ class Database:
         with self._lock:
             connection = self._sqlite()
             try:
-                with connection.begin():
-                    return fn(connection)
+                transaction = connection.begin()
             except (sa.exc.OperationalError, sqlite3.OperationalError) as error:
-                if _is_busy(error):
+                if _is_busy(error):  # BEGIN IMMEDIATE found the write lock taken
                     raise DatabaseBusy() from error
                 raise
+            with transaction:
+                return fn(connection)
 
     async def select(self, stmt: sa.Executable) -> list[sa.Row[Any]]:
         """The rows of a SQLAlchemy ``select`` (for app code), read without taking a write
