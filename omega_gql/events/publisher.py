@@ -33,6 +33,8 @@ class Publisher:
     async def publish(self, events: Iterable[ChangeEvent]) -> list[ChangeEvent]:
         """Merge one unit's events (one per table and operation), number them in commit
         order and deliver them; returns what was delivered."""
+        if not self.subscribers:
+            return []
         merged = merge(events)
         if not merged:
             return []

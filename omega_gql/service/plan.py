@@ -4,6 +4,7 @@ engine), then run per request inside a unit of work."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -21,6 +22,11 @@ from .requests import PK, Delete, Insert, Update, WriteRequest, WriteResult
 from .unit import Unit
 from .update import matching, update
 
+_INPUTS: dict[type, tuple[str, ...]] = {
+    Insert: ("rows", "on_conflict"),
+    Update: ("where", "set", "inc"),
+    Delete: ("where",),
+}
 PKS = "0pks"  # not a GraphQL or column name, so it never clashes with a variable
 _PLAIN_KINDS = ("int", "bigint", "string")
 _NO_VARIABLES: Mapping[str, Any] = {}
@@ -33,7 +39,8 @@ class WritePlan:
         self.request = request
         self.info = registry.by_table(request.table)
         self.queries = queries
-        self.has_params = has_params(request)
+        self._inputs = _INPUTS[type(request)]
+        self.has_params = has_params([getattr(request, name) for name in self._inputs])
         selection = request.returning
         self._plain = all(
             isinstance(f, ConstField)
@@ -51,7 +58,11 @@ class WritePlan:
         variables: Mapping[str, Any] = _NO_VARIABLES,
         path: tuple[str, ...] = (),
     ) -> WriteResult:
-        request = substitute(self.request, variables) if self.has_params else self.request
+        request = self.request
+        if self.has_params:
+            # Only the inputs hold values; the returning selection binds its own at read-back.
+            filled = {name: substitute(getattr(request, name), variables) for name in self._inputs}
+            request = replace(request, **filled)
         info = self.info
         if isinstance(request, Insert):
             first_event = len(unit.events)
