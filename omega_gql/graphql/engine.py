@@ -131,10 +131,7 @@ class GraphQLEngine:
             if not doc.generated_only:
                 return await self._execute_general(doc, coerced, context)
             plans = self._plans(doc, coerced, _caller_of(context))
-            if op == OperationType.MUTATION:
-                parts = await self.writes.run(lambda unit: self._run(plans, unit, coerced))
-            else:
-                parts = await self.database.read(lambda conn: self._run(plans, conn, coerced))
+            parts = await self._run(plans, coerced, op == OperationType.MUTATION)
         except (OmegaError, GraphQLError) as error:
             return orjson.dumps({"data": None, "errors": [error_dict(error, None, self.rename)]})
         except Exception as error:  # noqa: BLE001 - any other failure is reported, not raised
@@ -218,11 +215,19 @@ class GraphQLEngine:
         doc.plans[(caller, *_plan_key(doc, variables))] = plans
         return plans
 
+    async def _run(
+        self, plans: list[tuple[str, Any]], variables: Mapping[str, Any], mutation: bool
+    ) -> list[tuple[str, str]]:
+        """Each root field's JSON text: mutations in one unit of work, queries on one
+        connection."""
+        if mutation:
+            return await self.writes.run(lambda unit: self._texts(plans, unit, variables))
+        return await self.database.read(lambda conn: self._texts(plans, conn, variables))
+
     @staticmethod
-    def _run(
+    def _texts(
         plans: list[tuple[str, Any]], target: Any, variables: Mapping[str, Any]
     ) -> list[tuple[str, str]]:
-        """Each root field's JSON text; ``target`` is a connection (reads) or a unit (writes)."""
         return [
             (key, plan if isinstance(plan, str) else plan.run(target, variables))
             for key, plan in plans
@@ -258,10 +263,7 @@ class GraphQLEngine:
         async def resolve(_root: Any, info: Any, **_args: Any) -> Any:
             variables = plain_variables(info.variable_values)
             plan = self._field_plan(spec, info, variables, _caller_of(info.context))
-            if isinstance(plan, WriteField):
-                text = await self.writes.run(lambda unit: plan.run(unit, variables))
-            else:
-                text = await self.database.read(lambda conn: plan.run(conn, variables))
+            [(_, text)] = await self._run([("", plan)], variables, isinstance(plan, WriteField))
             return orjson.loads(text)
 
         return resolve
