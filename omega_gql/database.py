@@ -2,18 +2,31 @@
 
 SQLite work runs inline on the event loop over one long-lived connection: each call is
 short, never awaits mid-transaction, and so needs no pool, thread hop or lock contention.
-It never waits inside SQLite for a lock either: WAL readers take none, and a write that
-finds another process holding the write lock yields to the loop and retries.
+The loop is never held by SQLite, though:
+
+- no waiting inside SQLite for a lock: WAL readers take none, and a write that finds
+  another process holding the write lock yields to the loop and retries;
+- a statement still running after ``inline_budget`` is interrupted and run again on a
+  worker thread (a read on a reader connection of its own, a write on the connection,
+  which calls from the loop then wait for without blocking it).
+
 Other databases run each call on a worker thread with a pooled connection.
+
+``transaction()`` holds one transaction across awaits (a GraphQL mutation document that
+mixes app-written resolvers with generated fields): the calls of the task that holds it
+run inside it, each write as a savepoint.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
+import math
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import anyio.to_thread
@@ -27,8 +40,11 @@ from .query.patterns import omega_match
 T = TypeVar("T")
 
 
-def create_engine(url: str, pool_size: int) -> Engine:
-    """An engine configured for serving: SQLite enforces foreign keys and case-sensitive LIKE."""
+def create_engine(url: str, pool_size: int, *, reader: bool = False) -> Engine:
+    """An engine configured for serving: SQLite enforces foreign keys and case-sensitive LIKE.
+
+    ``reader``: a pool of read-only connections to a SQLite file, for reads moved off the loop.
+    """
     sa_url = sa.make_url(url)
     if sa_url.get_backend_name() != "sqlite":
         # No pre-ping: it would cost a round trip per request; recycling retires old
@@ -37,9 +53,11 @@ def create_engine(url: str, pool_size: int) -> Engine:
             sa_url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800
         )
     engine = sa.create_engine(
-        sa_url, poolclass=StaticPool, connect_args={"check_same_thread": False}
+        sa_url,
+        connect_args={"check_same_thread": False},
+        **({"pool_size": 4, "max_overflow": 4} if reader else {"poolclass": StaticPool}),
     )
-    file_backed = sa_url.database not in (None, "", ":memory:") and "mode=memory" not in str(sa_url)
+    file_backed = is_file_backed(sa_url)
 
     @sa.event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
@@ -52,8 +70,11 @@ def create_engine(url: str, pool_size: int) -> Engine:
         cursor.execute("PRAGMA case_sensitive_like=ON")
         # No waiting inside SQLite: a write finding the lock taken gives the event loop back
         # and retries (``Database.write``), so other requests go on meanwhile.
-        cursor.execute("PRAGMA busy_timeout=0")
-        if file_backed:
+        # Readers run on worker threads, where waiting out a checkpoint blocks nobody.
+        cursor.execute(f"PRAGMA busy_timeout={5000 if reader else 0}")
+        if reader:
+            cursor.execute("PRAGMA query_only=ON")
+        elif file_backed:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -69,23 +90,107 @@ def create_engine(url: str, pool_size: int) -> Engine:
     return engine
 
 
+def is_file_backed(url: sa.URL) -> bool:
+    """Whether a SQLite URL names a file (other connections can open it) or memory."""
+    return url.database not in (None, "", ":memory:") and "mode=memory" not in str(url)
+
+
+def _sqlite_code(error: BaseException) -> int | None:
+    """SQLite's primary result code of ``error`` or of the driver error it wraps."""
+    seen: BaseException | None = error
+    while seen is not None:
+        code = getattr(getattr(seen, "orig", seen), "sqlite_errorcode", None)
+        if code is not None:
+            return int(code) & 0xFF
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def _is_busy(error: Exception) -> bool:
     """SQLite's SQLITE_BUSY (another connection holds the lock), by its result code."""
-    code = getattr(getattr(error, "orig", error), "sqlite_errorcode", None)
-    return code is not None and code & 0xFF == 5  # SQLITE_BUSY and its extended codes
+    return _sqlite_code(error) == 5  # SQLITE_BUSY and its extended codes
+
+
+class _Slow(Exception):
+    """A statement ran past the inline budget and was interrupted (nothing of it stays)."""
+
+
+_held: contextvars.ContextVar[Transaction | None] = contextvars.ContextVar(
+    "omega_transaction", default=None
+)
+
+
+class Transaction:
+    """A transaction held across awaits by ``Database.transaction()``."""
+
+    def __init__(self, database: Database, connection: Connection) -> None:
+        self.database = database
+        self.connection = connection
+        self.open = True
+        # SQLite's one connection is shared with the loop's calls; a pooled one is not.
+        self._guard: Any = database._lock if database.is_sqlite else contextlib.nullcontext()
+
+    async def call(self, fn: Callable[[], T]) -> T:
+        # Off the loop: nothing inline may run long while the connection is held.
+        return await anyio.to_thread.run_sync(fn)
+
+    async def write(self, fn: Callable[[Connection], T]) -> T:
+        """``fn(connection)`` as a savepoint: if it raises, only its own work is undone."""
+
+        def step() -> T:
+            with self._guard, self.connection.begin_nested():
+                return fn(self.connection)
+
+        return await self.call(step)
+
+    async def read(self, fn: Callable[[Any], T]) -> T:
+        """``fn(dbapi_connection)`` inside the transaction: it sees its writes."""
+
+        def step() -> T:
+            with self._guard:
+                return fn(self.connection.connection.driver_connection)
+
+        return await self.call(step)
+
+    async def select(self, stmt: sa.Executable) -> list[sa.Row[Any]]:
+        def step() -> list[sa.Row[Any]]:
+            with self._guard:
+                return list(self.connection.execute(stmt))
+
+        return await self.call(step)
 
 
 class Database:
-    """Runs read and write callables against the engine, the right way for its dialect."""
+    """Runs read and write callables against the engine, the right way for its dialect.
 
-    def __init__(self, url: str, pool_size: int = 20, busy_timeout: int = 5000) -> None:
+    Attributes:
+        busy_timeout: seconds a SQLite write waits for another process's write lock.
+        inline_budget: seconds a SQLite statement may run on the event loop before it is
+            moved to a worker thread.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        pool_size: int = 20,
+        busy_timeout: int = 5000,
+        inline_budget: float = 0.02,
+    ) -> None:
+        self.url = sa.make_url(url)
         self.engine = create_engine(url, pool_size)
         self.busy_timeout = busy_timeout / 1000
+        self.inline_budget = inline_budget
         self.dialect = self.engine.dialect
         self.is_sqlite = self.dialect.name == "sqlite"
         self._lock = threading.RLock()
         self._connection: Connection | None = None
         self._driver: Any = None
+        self._readers: Engine | None = None
+        self._readers_lock = threading.Lock()  # not _lock: a slow call may be holding that
+        # Taken by whoever uses the SQLite connection across awaits (a worker thread, a
+        # held transaction); calls from the loop wait for it instead of blocking on _lock.
+        self._gate = asyncio.Lock()
+        self._deadline = math.inf
 
     def _sqlite(self) -> Connection:
         """The one long-lived SQLite connection (a checkout per call would cost more than
@@ -93,19 +198,77 @@ class Database:
         if self._connection is None:
             self._connection = self.engine.connect()
             self._driver = self._connection.connection.driver_connection
+            self._driver.set_progress_handler(self._past_deadline, 1000)
         return self._connection
+
+    def _past_deadline(self) -> int:
+        return 1 if time.monotonic() > self._deadline else 0
+
+    def _inline(self, fn: Callable[[], T]) -> T:
+        """``fn()`` on the loop, interrupted as ``_Slow`` once past the inline budget."""
+        with self._lock:
+            self._sqlite()
+            self._deadline = time.monotonic() + self.inline_budget
+            try:
+                return fn()
+            except Exception as error:
+                if _sqlite_code(error) == 9 and time.monotonic() > self._deadline:
+                    raise _Slow() from error  # SQLITE_INTERRUPT: ours
+                raise
+            finally:
+                self._deadline = math.inf
+
+    def _unbudgeted(self, fn: Callable[[], T]) -> T:
+        with self._lock:
+            self._sqlite()
+            return fn()
+
+    async def _on_sqlite(self, fn: Callable[[], T]) -> T:
+        """``fn()`` on the SQLite connection: inline while quick, else on a worker thread
+        with the connection to itself (calls from the loop wait for the gate meanwhile)."""
+        if not self._gate.locked():
+            try:
+                return self._inline(fn)
+            except _Slow:
+                pass
+        async with self._gate:
+            return await anyio.to_thread.run_sync(self._unbudgeted, fn)
+
+    @staticmethod
+    def _holding() -> Transaction | None:
+        held = _held.get()
+        return held if held is not None and held.open else None
+
+    # ---- reads ------------------------------------------------------------------------
 
     async def read(self, fn: Callable[[Any], T]) -> T:
         """Call ``fn(dbapi_connection)`` for a read; returns what it returns."""
-        if self.is_sqlite:
-            return self.read_sync(fn)
-        return await anyio.to_thread.run_sync(self.read_sync, fn)
+        held = self._holding()
+        if held is not None and held.database is self:
+            return await held.read(fn)
+        if not self.is_sqlite:
+            return await anyio.to_thread.run_sync(self._pooled_read, fn)
+        if not self._gate.locked():
+            try:
+                return self._inline(lambda: fn(self._driver))
+            except _Slow:
+                pass
+        if is_file_backed(self.url):
+            return await anyio.to_thread.run_sync(self._reader_read, fn)
+        return await self._on_sqlite(lambda: fn(self._driver))
 
-    def read_sync(self, fn: Callable[[Any], T]) -> T:
-        if self.is_sqlite:
-            with self._lock:
-                self._sqlite()
-                return fn(self._driver)
+    def _reader_read(self, fn: Callable[[Any], T]) -> T:
+        if self._readers is None:
+            with self._readers_lock:
+                if self._readers is None:
+                    self._readers = create_engine(str(self.url), 4, reader=True)
+        raw = self._readers.raw_connection()
+        try:
+            return fn(raw.driver_connection)
+        finally:
+            raw.close()
+
+    def _pooled_read(self, fn: Callable[[Any], T]) -> T:
         raw = self.engine.raw_connection()
         driver: Any = raw.driver_connection
         # A read is one statement: in autocommit it needs no BEGIN before it and no
@@ -120,20 +283,58 @@ class Database:
                 driver.autocommit = False
             raw.close()
 
+    async def select(self, stmt: sa.Executable) -> list[sa.Row[Any]]:
+        """The rows of a SQLAlchemy ``select`` (for app code), read without taking a write
+        lock; writes go through the write service instead."""
+        held = self._holding()
+        if held is not None and held.database is self:
+            return await held.select(stmt)
+        if not self.is_sqlite:
+            return await anyio.to_thread.run_sync(self._pooled_select, stmt)
+        return await self._on_sqlite(lambda: self._sqlite_select(stmt))
+
+    def _pooled_select(self, stmt: sa.Executable) -> list[sa.Row[Any]]:
+        with self.engine.connect() as connection:
+            rows = list(connection.execute(stmt))
+            connection.rollback()
+            return rows
+
+    def _sqlite_select(self, stmt: sa.Executable) -> list[sa.Row[Any]]:
+        connection = self._sqlite()
+        connection.info["omega_read"] = True
+        try:
+            with connection.begin() as transaction:
+                rows = list(connection.execute(stmt))
+                transaction.rollback()
+            return rows
+        finally:
+            connection.info["omega_read"] = False
+
+    # ---- writes -----------------------------------------------------------------------
+
     async def write(self, fn: Callable[[Connection], T]) -> T:
-        """Call ``fn(connection)`` in one transaction, rolled back if it raises.
+        """Call ``fn(connection)`` in one transaction, rolled back if it raises; inside a
+        held ``transaction()``, as a savepoint of it.
 
         On SQLite, while another process holds the write lock the attempt is retried with
         growing pauses that give the loop back, up to the busy timeout; then
-        ``DatabaseBusy``. ``fn`` has not run when an attempt finds the lock taken.
+        ``DatabaseBusy``. ``fn`` has not run when an attempt finds the lock taken; it runs
+        again from the start when it ran past the inline budget (its work rolled back).
         """
+        held = self._holding()
+        if held is not None and held.database is self:
+            return await held.write(fn)
         if not self.is_sqlite:
-            return await anyio.to_thread.run_sync(self.write_sync, fn)
+            return await anyio.to_thread.run_sync(self._pooled_write, fn)
+        return await self._until_free(lambda: self._on_sqlite(lambda: self._sqlite_write(fn)))
+
+    async def _until_free(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """``await attempt()`` again while it finds SQLite's write lock taken."""
         deadline = time.monotonic() + self.busy_timeout
         pause = 0.001
         while True:
             try:
-                return self.write_sync(fn)
+                return await attempt()
             except DatabaseBusy:
                 left = deadline - time.monotonic()
                 if left <= 0:
@@ -141,44 +342,64 @@ class Database:
                 await asyncio.sleep(min(pause, left))
                 pause = min(pause * 2, 0.05)
 
-    def write_sync(self, fn: Callable[[Connection], T]) -> T:
-        if not self.is_sqlite:
-            with self.engine.begin() as connection:
-                return fn(connection)
-        with self._lock:
-            connection = self._sqlite()
-            try:
-                transaction = connection.begin()
-            except (sa.exc.OperationalError, sqlite3.OperationalError) as error:
-                if _is_busy(error):  # BEGIN IMMEDIATE found the write lock taken
-                    raise DatabaseBusy() from error
-                raise
-            with transaction:
-                return fn(connection)
+    def _pooled_write(self, fn: Callable[[Connection], T]) -> T:
+        with self.engine.begin() as connection:
+            return fn(connection)
 
-    async def select(self, stmt: sa.Executable) -> list[sa.Row[Any]]:
-        """The rows of a SQLAlchemy ``select`` (for app code), read without taking a write
-        lock; writes go through the write service instead."""
+    def _begin(self) -> sa.RootTransaction:
+        try:
+            return self._sqlite().begin()
+        except (sa.exc.OperationalError, sqlite3.OperationalError) as error:
+            if _is_busy(error):  # BEGIN IMMEDIATE found the write lock taken
+                raise DatabaseBusy() from error
+            raise
+
+    def _sqlite_write(self, fn: Callable[[Connection], T]) -> T:
+        with self._begin():
+            assert self._connection is not None
+            return fn(self._connection)
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """Hold one transaction while the block runs: this task's reads and writes run in
+        it (each write a savepoint); it commits when the block ends, and rolls back if it
+        raises. Inside another held transaction, that one is used."""
+        held = self._holding()
+        if held is not None and held.database is self:
+            yield held
+            return
         if self.is_sqlite:
-            return self._select(stmt)
-        return await anyio.to_thread.run_sync(self._select, stmt)
+            async with self._gate:
+                await self._until_free(self._begin_held)
+                assert self._connection is not None
+                async with self._holding_for(Transaction(self, self._connection)) as held:
+                    yield held
+            return
+        connection = await anyio.to_thread.run_sync(self.engine.connect)
+        try:
+            await anyio.to_thread.run_sync(connection.begin)
+            async with self._holding_for(Transaction(self, connection)) as held:
+                yield held
+        finally:
+            await anyio.to_thread.run_sync(connection.close)
 
-    def _select(self, stmt: sa.Executable) -> list[sa.Row[Any]]:
-        if not self.is_sqlite:
-            with self.engine.connect() as connection:
-                rows = list(connection.execute(stmt))
-                connection.rollback()
-                return rows
+    async def _begin_held(self) -> None:
         with self._lock:
-            connection = self._sqlite()
-            connection.info["omega_read"] = True
+            self._begin()
+
+    @contextlib.asynccontextmanager
+    async def _holding_for(self, held: Transaction) -> AsyncIterator[Transaction]:
+        token = _held.set(held)
+        try:
             try:
-                with connection.begin() as transaction:
-                    rows = list(connection.execute(stmt))
-                    transaction.rollback()
-                return rows
-            finally:
-                connection.info["omega_read"] = False
+                yield held
+            except BaseException:
+                await held.call(lambda: _end(held, commit=False))
+                raise
+            await held.call(lambda: _end(held, commit=True))
+        finally:
+            held.open = False
+            _held.reset(token)
 
     def create_tables(self, tables: list[sa.Table]) -> None:
         """Create the tables that do not exist yet."""
@@ -192,3 +413,13 @@ class Database:
                 self._connection.close()
             self._connection = self._driver = None
             self.engine.dispose()
+            if self._readers is not None:
+                self._readers.dispose()
+                self._readers = None
+
+
+def _end(held: Transaction, *, commit: bool) -> None:
+    with held._guard:
+        transaction = held.connection.get_transaction()
+        if transaction is not None:
+            (transaction.commit if commit else transaction.rollback)()

@@ -238,6 +238,28 @@ class GraphQLEngine:
     async def _execute_general(
         self, doc: Document, variables: Mapping[str, Any], context: Any
     ) -> bytes:
+        if doc.operation.operation != OperationType.MUTATION:
+            result = await self._general(doc, variables, context)
+        else:
+            # One transaction for the whole document, app-written fields included: any
+            # error rolls all of it back, and the answer has no data.
+            try:
+                async with self.writes.transaction():
+                    result = await self._general(doc, variables, context)
+                    if result.errors:
+                        raise _RolledBack(result)
+            except _RolledBack as rolled_back:
+                result = ExecutionResult(None, rolled_back.result.errors)
+        out: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            out["errors"] = [
+                error_dict(e, list(e.path) if e.path else None, self.rename) for e in result.errors
+            ]
+        return orjson.dumps(out)
+
+    async def _general(
+        self, doc: Document, variables: Mapping[str, Any], context: Any
+    ) -> ExecutionResult:
         assert self.schema is not None
         result = execute(
             self.schema,
@@ -250,12 +272,7 @@ class GraphQLEngine:
         if is_awaitable(result):
             result = await result  # type: ignore[misc]
         assert isinstance(result, ExecutionResult)
-        out: dict[str, Any] = {"data": result.data}
-        if result.errors:
-            out["errors"] = [
-                error_dict(e, list(e.path) if e.path else None, self.rename) for e in result.errors
-            ]
-        return orjson.dumps(out)
+        return result
 
     def resolver(self, spec: RootSpec) -> Any:
         """The graphql-core resolver of a generated root field, for general execution."""
@@ -293,6 +310,11 @@ class GraphQLEngine:
                 entry.plans.clear()
             entry.plans[_plan_key(doc_like, variables)] = plan
         return plan
+
+
+class _RolledBack(Exception):
+    def __init__(self, result: ExecutionResult) -> None:
+        self.result = result
 
 
 @dataclass

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
 from ..query.caller import ANONYMOUS, Caller
+from ..service import Unit, current_unit
 from .engine import GraphQLEngine
 
 
@@ -26,6 +27,12 @@ class Context:
     app: Any
     request: Request | None
     caller: Caller = ANONYMOUS
+
+    @property
+    def unit(self) -> Unit | None:
+        """The mutation document's unit of work, which ``app.insert``/``update``/``delete``
+        and ``app.writes.run`` join: the whole document commits or rolls back as one."""
+        return current_unit()
 
     def __getitem__(self, key: str) -> Any:
         return getattr(self, key)

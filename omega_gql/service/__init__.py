@@ -8,7 +8,7 @@ from .plan import WritePlan
 from .requests import Delete, Insert, Update, WriteRequest, WriteResult
 from .unit import Unit
 from .update import matching, update
-from .writes import WriteService
+from .writes import WriteService, current_unit
 
 __all__ = [
     "Delete",
@@ -21,6 +21,7 @@ __all__ = [
     "WriteRequest",
     "WriteResult",
     "WriteService",
+    "current_unit",
     "delete",
     "insert",
     "matching",

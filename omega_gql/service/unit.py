@@ -34,6 +34,8 @@ class Unit:
         self.events: list[ChangeEvent] = []
         # Rows as inserts returned them (raw driver values), by (table, primary key).
         self.written: dict[tuple[str, PK], dict[str, Any]] = {}
+        self.open = True
+        """False once its transaction has ended."""
         self._prepared = prepared
 
     def run_prepared(

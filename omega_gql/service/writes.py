@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+import contextvars
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection
@@ -17,6 +19,14 @@ from .requests import WriteRequest, WriteResult
 from .unit import Unit
 
 T = TypeVar("T")
+
+_unit: contextvars.ContextVar[Unit | None] = contextvars.ContextVar("omega_unit", default=None)
+
+
+def current_unit() -> Unit | None:
+    """The unit of work this task writes in (a mutation document's), if one is open."""
+    unit = _unit.get()
+    return unit if unit is not None and unit.open else None
 
 
 class WriteService:
@@ -48,7 +58,13 @@ class WriteService:
         return await self.run(lambda unit: plan.run(unit, variables or {}))
 
     async def run(self, fn: Callable[[Unit], T]) -> T:
-        """Run ``fn`` in one transaction; publish its events only if it commits."""
+        """Run ``fn`` in one transaction; publish its events only if it commits.
+
+        Inside ``transaction()`` it runs in that one (undone alone if it raises) and its
+        events wait for that commit."""
+        held = current_unit()
+        if held is not None:
+            return await self._in_unit(held, fn)
         units: list[Unit] = []
 
         def work(connection: Connection) -> T:
@@ -62,3 +78,30 @@ class WriteService:
         if units:
             await self.events.publish(units[-1].events)
         return result
+
+    async def _in_unit(self, unit: Unit, fn: Callable[[Unit], T]) -> T:
+        recorded = len(unit.events)
+        try:
+            return await self.database.write(lambda _connection: fn(unit))
+        except BaseException:
+            del unit.events[recorded:]  # its savepoint is rolled back
+            raise
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Unit]:
+        """One unit of work across awaits: every write this task makes through the service
+        (``app.insert``, generated mutations) joins it; it commits when the block ends and
+        rolls back if it raises; its events are published after the commit."""
+        held = current_unit()
+        if held is not None:
+            yield held
+            return
+        async with self.database.transaction() as transaction:
+            unit = Unit(self.registry, transaction.connection, self._prepared)
+            token = _unit.set(unit)
+            try:
+                yield unit
+            finally:
+                unit.open = False
+                _unit.reset(token)
+        await self.events.publish(unit.events)
