@@ -84,8 +84,10 @@ def create_engine(url: str, pool_size: int, *, reader: bool = False) -> Engine:
         # IMMEDIATE takes the write lock up front: processes sharing the file queue for it
         # instead of failing when a read lock cannot be upgraded.
         # A read (``Database.select``) begins a deferred transaction: it takes no write lock.
-        mode = "BEGIN" if connection.info.get("omega_read") else "BEGIN IMMEDIATE"
-        connection.connection.driver_connection.execute(mode)  # type: ignore[union-attr]
+        driver: Any = connection.connection.driver_connection
+        if driver.in_transaction:  # begun on the driver by ``Database._sqlite_write``
+            return
+        driver.execute("BEGIN" if connection.info.get("omega_read") else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -198,7 +200,7 @@ class Database:
         if self._connection is None:
             self._connection = self.engine.connect()
             self._driver = self._connection.connection.driver_connection
-            self._driver.set_progress_handler(self._past_deadline, 1000)
+            self._driver.set_progress_handler(self._past_deadline, 10_000)
         return self._connection
 
     def _past_deadline(self) -> int:
@@ -355,9 +357,30 @@ class Database:
             raise
 
     def _sqlite_write(self, fn: Callable[[Connection], T]) -> T:
-        with self._begin():
-            assert self._connection is not None
-            return fn(self._connection)
+        # Begun and ended on the driver: SQLAlchemy's transaction bookkeeping would cost
+        # more than the insert. Statements ``fn`` runs through SQLAlchemy autobegin on top
+        # of it (the begin hook sees the transaction open) and are ended here with it.
+        connection = self._sqlite()
+        driver = self._driver
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if _is_busy(error):
+                raise DatabaseBusy() from error
+            raise
+        try:
+            result = fn(connection)
+            if connection.in_transaction():
+                connection.commit()
+            else:
+                driver.commit()
+        except BaseException:
+            if connection.in_transaction():
+                connection.rollback()
+            if driver.in_transaction:
+                driver.rollback()
+            raise
+        return result
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
