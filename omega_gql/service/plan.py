@@ -4,7 +4,6 @@ engine), then run per request inside a unit of work."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -39,8 +38,9 @@ class WritePlan:
         self.request = request
         self.info = registry.by_table(request.table)
         self.queries = queries
-        self._inputs = _INPUTS[type(request)]
-        self.has_params = has_params([getattr(request, name) for name in self._inputs])
+        # The inputs that hold parameters, filled per run; the others are used as they are.
+        self._params = tuple(n for n in _INPUTS[type(request)] if has_params(getattr(request, n)))
+        self.has_params = bool(self._params)
         selection = request.returning
         self._plain = all(
             isinstance(f, ConstField)
@@ -59,21 +59,24 @@ class WritePlan:
         path: tuple[str, ...] = (),
     ) -> WriteResult:
         request = self.request
-        if self.has_params:
-            # Only the inputs hold values; the returning selection binds its own at read-back.
-            filled = {name: substitute(getattr(request, name), variables) for name in self._inputs}
-            request = replace(request, **filled)
+        # Only the inputs hold values; the returning selection binds its own at read-back.
+        inputs = {name: substitute(getattr(request, name), variables) for name in self._params}
         info = self.info
         if isinstance(request, Insert):
+            rows = inputs.get("rows", request.rows)
+            on_conflict = inputs.get("on_conflict", request.on_conflict)
             first_event = len(unit.events)
-            pks = insert(unit, info, list(request.rows), request.on_conflict, path)
+            pks = insert(unit, info, list(rows), on_conflict, path)
             affected = sum(len(e.pks) for e in unit.events[first_event:])
             return WriteResult(pks, affected, self._read(unit, pks, variables, inserted=True))
+        where = inputs.get("where", request.where)
         if isinstance(request, Update):
-            pks = update(unit, info, request.where, request.set, request.inc, path)
+            set_ = inputs.get("set", request.set)
+            inc = inputs.get("inc", request.inc)
+            pks = update(unit, info, where, set_, inc, path)
             return WriteResult(pks, len(pks), self._read(unit, pks, variables))
         assert isinstance(request, Delete)
-        pks = matching(unit, info, request.where)
+        pks = matching(unit, info, where)
         returned = self._read(unit, pks, variables)
         delete(unit, info, pks)
         return WriteResult(pks, len(pks), returned)
