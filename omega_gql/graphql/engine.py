@@ -139,6 +139,15 @@ class GraphQLEngine:
         body = ",".join(f'"{key}":{value}' for key, value in parts)
         return ('{"data":{' + body + "}}").encode()
 
+    def is_mutation(self, query: str, operation_name: str | None) -> bool:
+        """Whether ``query`` selects a mutation (False when it does not parse or validate:
+        executing it reports why)."""
+        try:
+            doc = self.document(query, operation_name)
+        except OmegaError:
+            return False
+        return not isinstance(doc, list) and doc.operation.operation == OperationType.MUTATION
+
     # ---- documents and plans --------------------------------------------------------
 
     def document(
@@ -154,7 +163,9 @@ class GraphQLEngine:
         try:
             document = parse(query)
         except GraphQLError as error:
-            return [error_dict(error)]
+            parsed = error_dict(error)
+            parsed["extensions"]["code"] = "parse-failed"
+            return [parsed]
         errors = validate(self.schema, document)
         if errors:
             return [error_dict(e) for e in errors]

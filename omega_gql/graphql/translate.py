@@ -71,6 +71,14 @@ def fields_by_role(type_: GraphQLInputObjectType, value: Mapping[str, Any]) -> d
     }
 
 
+def _null_instead(comparison: GraphQLInputObjectType, op: Any) -> str:
+    """What to write instead of a null operand of ``op``."""
+    is_null = next((n for n, f in comparison.fields.items() if omega(f) == "is_null"), "_isNull")
+    if op == "is_null":
+        return f"{is_null} takes true or false"
+    return f"to match null, use {is_null}: true"
+
+
 def response_key(node: FieldNode) -> str:
     """The key a field's value has in the response: its alias, else its name."""
     return node.alias.value if node.alias else node.name.value
@@ -296,7 +304,13 @@ class Translator:
             distinct_on=tuple(args["distinct_on"].value or ()),
         )
 
-    def bool_exp(self, type_: GraphQLInputObjectType, value: Mapping[str, Any]) -> BoolExp:
+    def bool_exp(
+        self,
+        type_: GraphQLInputObjectType,
+        value: Mapping[str, Any],
+        path: tuple[str, ...] = ("where",),
+    ) -> BoolExp:
+        """The bool-exp ``value`` means; errors name the input field by its ``path``."""
         parts: list[BoolExp] = []
         for name, item in value.items():
             if item is None:
@@ -304,21 +318,24 @@ class Translator:
             field = type_.fields[name]
             meta = omega(field)
             kind = meta[0]
-            if kind == "and":
-                parts.append(And(tuple(self.bool_exp(type_, v) for v in item)))
-            elif kind == "or":
-                parts.append(Or(tuple(self.bool_exp(type_, v) for v in item)))
+            at = (*path, name)
+            if kind == "and" or kind == "or":
+                items = tuple(self.bool_exp(type_, v, (*at, str(i))) for i, v in enumerate(item))
+                parts.append(And(items) if kind == "and" else Or(items))
             elif kind == "not":
-                parts.append(Not(self.bool_exp(type_, item)))
+                parts.append(Not(self.bool_exp(type_, item, at)))
             elif kind == "relation":
-                parts.append(Related(meta[1], self.bool_exp(get_nullable_type(field.type), item)))  # type: ignore[arg-type]
+                parts.append(
+                    Related(meta[1], self.bool_exp(get_nullable_type(field.type), item, at))  # type: ignore[arg-type]
+                )
             else:
                 comparison: GraphQLInputObjectType = get_nullable_type(field.type)  # type: ignore[assignment]
                 for op_name, operand in item.items():
                     op = omega(comparison.fields[op_name])
                     if operand is None:
                         raise ValidationFailed(
-                            f"{op_name} does not take null; use _isNull", path=(name, op_name)
+                            f"{op_name} does not take null; {_null_instead(comparison, op)}",
+                            path=(*at, op_name),
                         )
                     parts.append(Compare(meta[1], op, operand))
         return conjoin(*parts) if parts else And(())

@@ -39,9 +39,10 @@ class Context:
 
 
 class _BadRequest(Exception):
-    def __init__(self, message: str, status: int = 400) -> None:
+    def __init__(self, message: str, status: int = 400, allow: bytes = b"GET, POST") -> None:
         super().__init__(message)
         self.status = status
+        self.allow = allow
 
 
 class GraphQLHTTP:
@@ -52,16 +53,17 @@ class GraphQLHTTP:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         status = 200
+        allow = b""
         try:
             body = await self._respond(scope, receive)
         except _BadRequest as error:
-            status = error.status
+            status, allow = error.status, error.allow
             body = orjson.dumps(
                 {"errors": [{"message": str(error), "extensions": {"code": "bad-request"}}]}
             )
         headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
         if status == 405:
-            headers.append((b"allow", b"GET, POST"))
+            headers.append((b"allow", allow))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
@@ -71,8 +73,11 @@ class GraphQLHTTP:
         if method == "GET":
             params = dict(parse_qsl(scope["query_string"].decode("latin-1")))
             variables = _json(params["variables"], "variables") if params.get("variables") else None
+            query = _query(params.get("query"))
+            if self.engine.is_mutation(query, params.get("operationName")):
+                raise _BadRequest("mutations are not allowed over GET; use POST", 405, b"POST")
             return await self.engine.execute(
-                params.get("query"),
+                query,
                 _object_or_none(variables),
                 params.get("operationName"),
                 context,
@@ -82,23 +87,43 @@ class GraphQLHTTP:
             raise _BadRequest("use GET or POST", 405)
         raw = await _body(receive)
         if _content_type(scope) == b"application/graphql":
-            payload: Any = {"query": raw.decode("utf-8", "replace")}
+            try:
+                payload: Any = {"query": raw.decode("utf-8")}
+            except UnicodeDecodeError:
+                raise _BadRequest("the request body is not valid UTF-8") from None
         else:
             payload = _json(raw, "the request body")
         if isinstance(payload, list):
-            results = [await self._one(item, context) for item in payload]
+            # The whole batch is checked before any of it runs: a malformed entry refuses
+            # the batch with nothing written, never after earlier entries committed.
+            operations = [_operation(item) for item in payload]
+            results = [await self._one(op, context) for op in operations]
             return b"[" + b",".join(results) + b"]"
-        return await self._one(payload, context)
+        return await self._one(_operation(payload), context)
 
-    async def _one(self, item: Any, context: Context) -> bytes:
-        if not isinstance(item, dict):
-            raise _BadRequest("expected a JSON object with a query")
-        return await self.engine.execute(
-            item.get("query"),
-            _object_or_none(item.get("variables")),
-            item.get("operationName"),
-            context,
-        )
+    async def _one(
+        self, operation: tuple[str, dict[str, Any] | None, str | None], context: Context
+    ) -> bytes:
+        query, variables, operation_name = operation
+        return await self.engine.execute(query, variables, operation_name, context)
+
+
+def _operation(item: Any) -> tuple[str, dict[str, Any] | None, str | None]:
+    """``(query, variables, operationName)`` of one request object, or ``_BadRequest``."""
+    if not isinstance(item, dict):
+        raise _BadRequest("expected a JSON object with a query")
+    name = item.get("operationName")
+    if name is not None and not isinstance(name, str):
+        raise _BadRequest("operationName must be a string")
+    return _query(item.get("query")), _object_or_none(item.get("variables")), name
+
+
+def _query(query: Any) -> str:
+    if query is None or query == "":
+        raise _BadRequest("the request has no GraphQL query")
+    if not isinstance(query, str):
+        raise _BadRequest("query must be a string")
+    return query
 
 
 async def _body(receive: Receive) -> bytes:

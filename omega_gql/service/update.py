@@ -46,7 +46,7 @@ def update(
                 f"{name!r} is both set and incremented", path=(*path, "_inc", name)
             )
     if not (values or increments):
-        raise ValidationFailed("at least one of _set, _inc is expected", path=path)
+        return []  # nothing to change: no row is updated, as Hasura answers
     pks = matching(unit, info, where)
     if not pks:
         return pks

@@ -393,14 +393,23 @@ def test_nested_array_insert_child_setting_the_foreign_key_is_refused(seed, fail
 @pytest.mark.parametrize(
     "mutation",
     [
-        "updateTwoot(where: {id: {_eq: 1}}) { affectedRows }",
-        "updateTwoot(where: {id: {_eq: 1}}, _set: {}) { affectedRows }",
-        "updateTwootByPk(pkColumns: {id: 1}) { id }",
+        "updateTwoot(where: {}, _set: {}) { affectedRows returning { id } }",
+        "updateTwoot(where: {id: {_gt: 2}}) { affectedRows returning { id } }",
     ],
-    ids=["update", "empty-set", "update-by-pk"],
+    ids=["empty-set", "no-operator"],
 )
-def test_update_without_set_or_inc_is_refused(seed, fails_with, mutation):
-    fails_with(f"mutation {{ {mutation} }}", "validation-failed")
+def test_an_update_with_nothing_to_change_updates_nothing(seed, row_counts, mutation) -> None:
+    data = seed.graphql(f"mutation {{ {mutation} }}")
+    assert data == {"updateTwoot": {"affectedRows": 0, "returning": []}}
+    assert row_counts() == {"user": 3, "twoot": 6}
+
+
+def test_an_update_by_key_with_nothing_to_change_answers_null(seed) -> None:
+    data = seed.graphql("mutation { updateTwootByPk(pkColumns: {id: 1}, _set: {}) { id } }")
+    assert data == {"updateTwootByPk": None}
+    assert seed.graphql("{ twootByPk(id: 1) { content } }") == {
+        "twootByPk": {"content": "hello world"}
+    }
 
 
 def test_upsert_skips_clashing_rows_and_inserts_the_rest(seed, row_counts):
