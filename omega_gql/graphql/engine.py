@@ -37,7 +37,7 @@ from ..service import WriteService
 from .builder import RootSpec
 from .errors import error_dict
 from .plans import Planner, RootPlan, WriteField
-from .translate import Translator, omega, response_key
+from .translate import Translator, merged, omega, response_key
 from .variables import ScalarSpec, coerce_variables, plain_variables, scalar_specs
 
 
@@ -312,8 +312,9 @@ class GraphQLEngine:
         plan = entry.plans.get(key)
         if plan is None:
             tr = Translator(self.registry, variables, info.fragments)
+            # graphql-core hands every node of the response key: plan their merged subfields.
             plan = self.planner.plan(
-                spec, info.parent_type.fields[info.field_name], node, tr, caller
+                spec, info.parent_type.fields[info.field_name], merged(info.field_nodes), tr, caller
             )
             entry.structural = tuple(sorted(set(entry.structural) | tr.structural))
             entry.params = tuple(sorted(set(entry.params) | tr.params))

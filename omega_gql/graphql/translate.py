@@ -8,7 +8,7 @@ value of those.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from graphql import (
@@ -82,6 +82,25 @@ def _null_instead(comparison: GraphQLInputObjectType, op: Any) -> str:
 def response_key(node: FieldNode) -> str:
     """The key a field's value has in the response: its alias, else its name."""
     return node.alias.value if node.alias else node.name.value
+
+
+def merged(nodes: Sequence[FieldNode]) -> FieldNode:
+    """One field node standing for ``nodes`` (one response key): the first's name,
+    arguments and alias, and the subfields of all."""
+    if len(nodes) == 1:
+        return nodes[0]
+    first = nodes[0]
+    selections = tuple(
+        sel for node in nodes if node.selection_set for sel in node.selection_set.selections
+    )
+    return FieldNode(
+        alias=first.alias,
+        name=first.name,
+        arguments=first.arguments,
+        directives=(),
+        selection_set=SelectionSetNode(selections=selections) if selections else None,
+        loc=first.loc,
+    )
 
 
 def omega(definition: Any) -> Any:
@@ -165,19 +184,29 @@ class Translator:
         self, selection_set: SelectionSetNode | None, directives: bool = True
     ) -> list[FieldNode]:
         """Fields of a selection set, through fragments, honouring ``@skip``/``@include``
-        unless ``directives`` is false."""
-        out: list[FieldNode] = []
+        unless ``directives`` is false; fields of one response key merge into one, with
+        all their subfields (the spec's field collection: validation has made sure they
+        are the same field with the same arguments)."""
+        by_key: dict[str, list[FieldNode]] = {}
+        self._gather(selection_set, directives, by_key)
+        return [nodes[0] if len(nodes) == 1 else merged(nodes) for nodes in by_key.values()]
+
+    def _gather(
+        self,
+        selection_set: SelectionSetNode | None,
+        directives: bool,
+        by_key: dict[str, list[FieldNode]],
+    ) -> None:
         for sel in selection_set.selections if selection_set else ():
             if directives and not self.included(sel):
                 continue
             if isinstance(sel, FieldNode):
-                out.append(sel)
+                by_key.setdefault(response_key(sel), []).append(sel)
             elif isinstance(sel, InlineFragmentNode):
-                out.extend(self.collect(sel.selection_set, directives))
+                self._gather(sel.selection_set, directives, by_key)
             elif isinstance(sel, FragmentSpreadNode):
                 fragment = self.fragments[sel.name.value]
-                out.extend(self.collect(fragment.selection_set, directives))
-        return out
+                self._gather(fragment.selection_set, directives, by_key)
 
     def included(self, node: Any) -> bool:
         for directive in node.directives or ():
@@ -234,9 +263,8 @@ class Translator:
     def aggregate(
         self, info: ModelInfo, type_: GraphQLObjectType, selection_set: SelectionSetNode | None
     ) -> AggregateSelection:
-        agg_key = nodes_key = None
-        agg_fields: list[Any] = []
-        nodes = None
+        aggregates: list[tuple[str, tuple[Any, ...]]] = []
+        nodes: list[tuple[str, Selection]] = []
         extra = []
         for node in self.collect(selection_set):
             key = response_key(node)
@@ -244,15 +272,12 @@ class Translator:
             if name == "__typename":
                 extra.append(ConstField(key, type_.name))
             elif name == "nodes":
-                nodes_key = key
-                nodes = self.selection(
-                    info, get_named_type(type_.fields[name].type), node.selection_set
-                )  # type: ignore[arg-type]
+                node_type: GraphQLObjectType = get_named_type(type_.fields[name].type)  # type: ignore[assignment]
+                nodes.append((key, self.selection(info, node_type, node.selection_set)))
             elif name == "aggregate":
-                agg_key = key
                 agg_type: GraphQLObjectType = get_named_type(type_.fields[name].type)  # type: ignore[assignment]
-                agg_fields = self.aggregate_fields(agg_type, node.selection_set)
-        return AggregateSelection(agg_key, tuple(agg_fields), nodes_key, nodes, tuple(extra))
+                aggregates.append((key, tuple(self.aggregate_fields(agg_type, node.selection_set))))
+        return AggregateSelection(tuple(aggregates), tuple(nodes), tuple(extra))
 
     def aggregate_fields(
         self, type_: GraphQLObjectType, selection_set: SelectionSetNode | None

@@ -160,10 +160,10 @@ class Compiler(Filters):
         pairs: list[tuple[str, Expr]] = []
         for extra in agg.extra:
             pairs.append((extra.key, self.json.string(extra.value)))
-        if agg.aggregate_key is not None:
+        for aggregate_key, aggregate_fields in agg.aggregates:
             sub = base(True).subquery()
             inner: list[tuple[str, Expr]] = []
-            for f in agg.aggregate_fields:
+            for f in aggregate_fields:
                 if isinstance(f, ConstField):
                     inner.append((f.key, self.json.string(f.value)))
                 elif isinstance(f, Count):
@@ -180,18 +180,16 @@ class Compiler(Filters):
                         fields.append((k, expr))
                     inner.append((f.key, self.json.object(fields)))
             stmt = sa.select(self.json.object(inner)).select_from(sub).scalar_subquery()
-            pairs.append((agg.aggregate_key, self.json.embed(stmt)))
-        if agg.nodes_key is not None and agg.nodes is not None:
+            pairs.append((aggregate_key, self.json.embed(stmt)))
+        for nodes_key, nodes in agg.nodes:
             talias = self.alias(info)
             node_joins: Joins = []
-            rows = sa.select(self.object(info, talias, agg.nodes, node_joins).label("j"))
+            rows = sa.select(self.object(info, talias, nodes, node_joins).label("j"))
             rows = rows.select_from(self.joined(talias, node_joins))
             if join is not None:
                 rows = rows.where(self.join(join[0], join[1], join[2], talias)).correlate(join[1])
             inner_rows = self.apply(info, talias, rows, args).subquery()
-            pairs.append(
-                (agg.nodes_key, sa.select(self.json.array(inner_rows.c.j)).scalar_subquery())
-            )
+            pairs.append((nodes_key, sa.select(self.json.array(inner_rows.c.j)).scalar_subquery()))
         return self.json.object(pairs)
 
     def count(self, info: ModelInfo, sub: sa.Subquery, f: Count) -> Expr:

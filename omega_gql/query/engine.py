@@ -202,8 +202,8 @@ def _aggregate_tables(
     registry: Registry, info: ModelInfo, agg: AggregateSelection, found: set[str]
 ) -> None:
     found.add(info.table)
-    if agg.nodes is not None:
-        _selection_tables(registry, info, agg.nodes, found)
+    for _, nodes in agg.nodes:
+        _selection_tables(registry, info, nodes, found)
 
 
 __all__ = ["QueryEngine", "ReadPlan", "Reader", "tables_read"]

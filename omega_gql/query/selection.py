@@ -82,12 +82,12 @@ class ColumnAggregate:
 
 @dataclass(frozen=True)
 class AggregateSelection:
-    """The ``{ aggregate { ... } nodes { ... } }`` part of an aggregate field."""
+    """The ``{ aggregate { ... } nodes { ... } }`` part of an aggregate field: each
+    ``aggregates`` entry is ``(response key, fields)``, each ``nodes`` entry ``(response key,
+    selection)`` (a field may be asked for under several aliases)."""
 
-    aggregate_key: str | None = None
-    aggregate_fields: tuple[Count | ColumnAggregate | ConstField, ...] = ()
-    nodes_key: str | None = None
-    nodes: Selection | None = None
+    aggregates: tuple[tuple[str, tuple[Count | ColumnAggregate | ConstField, ...]], ...] = ()
+    nodes: tuple[tuple[str, Selection], ...] = ()
     extra: tuple[ConstField, ...] = ()
 
 

@@ -204,3 +204,15 @@ def test_a_document_mixing_custom_and_generated_fields_is_planned_once(
     answers = [custom.graphql(query, {"n": n}) for n in (1, 2, 3)]
     assert [a["user"] for a in answers] == [[{"userName": "ann"}]] * 3
     assert planned == ["insert_one", "select", "select"]
+
+
+def test_merged_fields_beside_an_app_written_field_answer_whole(custom: OmegaClient) -> None:
+    custom.graphql('mutation { postAs(userName: "ann", content: "hi") }')
+    data = custom.graphql(
+        "{ stats { users } twoot { id user { id } user { userName } ...F } }"
+        " fragment F on Twoot { content }"
+    )
+    assert data == {
+        "stats": {"users": 1},
+        "twoot": [{"id": 1, "user": {"id": 1, "userName": "ann"}, "content": "hi"}],
+    }

@@ -109,7 +109,7 @@ def test_page_gives_the_total_count_beside_the_page(twooter: OmegaApp) -> None:
 
 
 def test_aggregate_counts_the_filtered_rows(twooter: OmegaApp) -> None:
-    agg = AggregateSelection("aggregate", (Count("count"),))
+    agg = AggregateSelection(aggregates=(("aggregate", (Count("count"),)),))
     args = ListArgs(where=Compare("content", "like", "a%"))
     assert read(twooter, ReadRequest("twoot", "aggregate", args, agg)) == {
         "aggregate": {"count": 3}
@@ -164,7 +164,7 @@ def test_the_caller_is_part_of_the_plan_key(twooter: OmegaApp) -> None:
                 Selection(
                     (
                         AggregateField(
-                            "n", "twoots", ListArgs(), AggregateSelection("a", (Count("c"),))
+                            "n", "twoots", ListArgs(), AggregateSelection(aggregates=(("a", (Count("c"),)),))
                         ),
                     )
                 ),
