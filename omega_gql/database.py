@@ -133,33 +133,30 @@ class Transaction:
         self._guard: Any = database._lock if database.is_sqlite else contextlib.nullcontext()
 
     async def call(self, fn: Callable[[], T]) -> T:
-        # Off the loop: nothing inline may run long while the connection is held.
-        return await anyio.to_thread.run_sync(fn)
+        """``fn()`` on the held connection, off the loop: nothing inline may run long while
+        the connection is held."""
+
+        def guarded() -> T:
+            with self._guard:
+                return fn()
+
+        return await anyio.to_thread.run_sync(guarded)
 
     async def write(self, fn: Callable[[Connection], T]) -> T:
         """``fn(connection)`` as a savepoint: if it raises, only its own work is undone."""
 
-        def step() -> T:
-            with self._guard, self.connection.begin_nested():
+        def savepoint() -> T:
+            with self.connection.begin_nested():
                 return fn(self.connection)
 
-        return await self.call(step)
+        return await self.call(savepoint)
 
     async def read(self, fn: Callable[[Any], T]) -> T:
         """``fn(dbapi_connection)`` inside the transaction: it sees its writes."""
-
-        def step() -> T:
-            with self._guard:
-                return fn(self.connection.connection.driver_connection)
-
-        return await self.call(step)
+        return await self.call(lambda: fn(self.connection.connection.driver_connection))
 
     async def select(self, stmt: sa.Executable) -> list[sa.Row[Any]]:
-        def step() -> list[sa.Row[Any]]:
-            with self._guard:
-                return list(self.connection.execute(stmt))
-
-        return await self.call(step)
+        return await self.call(lambda: list(self.connection.execute(stmt)))
 
 
 class Database:
@@ -184,6 +181,7 @@ class Database:
         self.inline_budget = inline_budget
         self.dialect = self.engine.dialect
         self.is_sqlite = self.dialect.name == "sqlite"
+        self._file_backed = self.is_sqlite and is_file_backed(self.url)
         self._lock = threading.RLock()
         self._connection: Connection | None = None
         self._driver: Any = None
@@ -225,39 +223,42 @@ class Database:
             self._sqlite()
             return fn()
 
-    async def _on_sqlite(self, fn: Callable[[], T]) -> T:
-        """``fn()`` on the SQLite connection: inline while quick, else on a worker thread
-        with the connection to itself (calls from the loop wait for the gate meanwhile)."""
+    async def _on_sqlite(
+        self, fn: Callable[[], T], elsewhere: Callable[[], Awaitable[T]] | None = None
+    ) -> T:
+        """``fn()`` on the SQLite connection: inline while quick; else ``elsewhere()`` when
+        given, or on a worker thread with the connection to itself (calls from the loop
+        wait for the gate meanwhile)."""
         if not self._gate.locked():
             try:
                 return self._inline(fn)
             except _Slow:
                 pass
+        if elsewhere is not None:
+            return await elsewhere()
         async with self._gate:
             return await anyio.to_thread.run_sync(self._unbudgeted, fn)
 
-    @staticmethod
-    def _holding() -> Transaction | None:
+    def _holding(self) -> Transaction | None:
+        """The open transaction this task holds on this database, if any."""
         held = _held.get()
-        return held if held is not None and held.open else None
+        return held if held is not None and held.open and held.database is self else None
 
     # ---- reads ------------------------------------------------------------------------
 
     async def read(self, fn: Callable[[Any], T]) -> T:
         """Call ``fn(dbapi_connection)`` for a read; returns what it returns."""
         held = self._holding()
-        if held is not None and held.database is self:
+        if held is not None:
             return await held.read(fn)
         if not self.is_sqlite:
             return await anyio.to_thread.run_sync(self._pooled_read, fn)
-        if not self._gate.locked():
-            try:
-                return self._inline(lambda: fn(self._driver))
-            except _Slow:
-                pass
-        if is_file_backed(self.url):
-            return await anyio.to_thread.run_sync(self._reader_read, fn)
-        return await self._on_sqlite(lambda: fn(self._driver))
+        if not self._file_backed:
+            return await self._on_sqlite(lambda: fn(self._driver))
+        # A file has readers of its own: a slow read leaves the connection to the others.
+        return await self._on_sqlite(
+            lambda: fn(self._driver), lambda: anyio.to_thread.run_sync(self._reader_read, fn)
+        )
 
     def _reader_read(self, fn: Callable[[Any], T]) -> T:
         if self._readers is None:
@@ -289,7 +290,7 @@ class Database:
         """The rows of a SQLAlchemy ``select`` (for app code), read without taking a write
         lock; writes go through the write service instead."""
         held = self._holding()
-        if held is not None and held.database is self:
+        if held is not None:
             return await held.select(stmt)
         if not self.is_sqlite:
             return await anyio.to_thread.run_sync(self._pooled_select, stmt)
@@ -324,7 +325,7 @@ class Database:
         again from the start when it ran past the inline budget (its work rolled back).
         """
         held = self._holding()
-        if held is not None and held.database is self:
+        if held is not None:
             return await held.write(fn)
         if not self.is_sqlite:
             return await anyio.to_thread.run_sync(self._pooled_write, fn)
@@ -348,38 +349,27 @@ class Database:
         with self.engine.begin() as connection:
             return fn(connection)
 
-    def _begin(self) -> sa.RootTransaction:
+    def _begin(self) -> Connection:
+        """BEGIN IMMEDIATE on the SQLite driver (SQLAlchemy's transaction bookkeeping would
+        cost more than an insert); statements run through SQLAlchemy autobegin on top of it
+        (the begin hook sees it open), and ``_end`` ends both."""
+        connection = self._sqlite()
         try:
-            return self._sqlite().begin()
-        except (sa.exc.OperationalError, sqlite3.OperationalError) as error:
-            if _is_busy(error):  # BEGIN IMMEDIATE found the write lock taken
+            self._driver.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if _is_busy(error):  # another process holds the write lock
                 raise DatabaseBusy() from error
             raise
+        return connection
 
     def _sqlite_write(self, fn: Callable[[Connection], T]) -> T:
-        # Begun and ended on the driver: SQLAlchemy's transaction bookkeeping would cost
-        # more than the insert. Statements ``fn`` runs through SQLAlchemy autobegin on top
-        # of it (the begin hook sees the transaction open) and are ended here with it.
-        connection = self._sqlite()
-        driver = self._driver
-        try:
-            driver.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            if _is_busy(error):
-                raise DatabaseBusy() from error
-            raise
+        connection = self._begin()
         try:
             result = fn(connection)
-            if connection.in_transaction():
-                connection.commit()
-            else:
-                driver.commit()
         except BaseException:
-            if connection.in_transaction():
-                connection.rollback()
-            if driver.in_transaction:
-                driver.rollback()
+            _end(connection, commit=False)
             raise
+        _end(connection, commit=True)
         return result
 
     @contextlib.asynccontextmanager
@@ -388,14 +378,13 @@ class Database:
         it (each write a savepoint); it commits when the block ends, and rolls back if it
         raises. Inside another held transaction, that one is used."""
         held = self._holding()
-        if held is not None and held.database is self:
+        if held is not None:
             yield held
             return
         if self.is_sqlite:
             async with self._gate:
-                await self._until_free(self._begin_held)
-                assert self._connection is not None
-                async with self._holding_for(Transaction(self, self._connection)) as held:
+                connection = await self._until_free(self._begin_held)
+                async with self._holding_for(Transaction(self, connection)) as held:
                     yield held
             return
         connection = await anyio.to_thread.run_sync(self.engine.connect)
@@ -406,9 +395,9 @@ class Database:
         finally:
             await anyio.to_thread.run_sync(connection.close)
 
-    async def _begin_held(self) -> None:
+    async def _begin_held(self) -> Connection:
         with self._lock:
-            self._begin()
+            return self._begin()
 
     @contextlib.asynccontextmanager
     async def _holding_for(self, held: Transaction) -> AsyncIterator[Transaction]:
@@ -417,9 +406,9 @@ class Database:
             try:
                 yield held
             except BaseException:
-                await held.call(lambda: _end(held, commit=False))
+                await held.call(lambda: _end(held.connection, commit=False))
                 raise
-            await held.call(lambda: _end(held, commit=True))
+            await held.call(lambda: _end(held.connection, commit=True))
         finally:
             held.open = False
             _held.reset(token)
@@ -441,8 +430,11 @@ class Database:
                 self._readers = None
 
 
-def _end(held: Transaction, *, commit: bool) -> None:
-    with held._guard:
-        transaction = held.connection.get_transaction()
-        if transaction is not None:
-            (transaction.commit if commit else transaction.rollback)()
+def _end(connection: Connection, *, commit: bool) -> None:
+    """Commit or roll back ``connection``'s transaction, whether SQLAlchemy began it or
+    ``Database._begin`` did on the SQLite driver."""
+    if connection.in_transaction():
+        (connection.commit if commit else connection.rollback)()
+    driver: Any = connection.connection.driver_connection
+    if isinstance(driver, sqlite3.Connection) and driver.in_transaction:
+        (driver.commit if commit else driver.rollback)()
