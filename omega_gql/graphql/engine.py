@@ -106,8 +106,6 @@ class GraphQLEngine:
         variables: Mapping[str, Any] | None = None,
         operation_name: str | None = None,
         context: Any = None,
-        *,
-        allow_mutation: bool = True,
     ) -> bytes:
         """The JSON response body of one GraphQL request."""
         try:
@@ -117,8 +115,6 @@ class GraphQLEngine:
             op = doc.operation.operation
             if op == OperationType.SUBSCRIPTION:
                 raise BadRequest("subscriptions are served over WebSocket")
-            if op == OperationType.MUTATION and not allow_mutation:
-                raise BadRequest("mutations are not allowed over GET; use POST")
             assert self.schema is not None
             coerced = coerce_variables(
                 self.schema,

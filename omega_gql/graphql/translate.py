@@ -189,7 +189,7 @@ class Translator:
         are the same field with the same arguments)."""
         by_key: dict[str, list[FieldNode]] = {}
         self._gather(selection_set, directives, by_key)
-        return [nodes[0] if len(nodes) == 1 else merged(nodes) for nodes in by_key.values()]
+        return [merged(nodes) for nodes in by_key.values()]
 
     def _gather(
         self,

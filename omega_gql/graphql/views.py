@@ -81,7 +81,6 @@ class GraphQLHTTP:
                 _object_or_none(variables),
                 params.get("operationName"),
                 context,
-                allow_mutation=False,
             )
         if method != "POST":
             raise _BadRequest("use GET or POST", 405)

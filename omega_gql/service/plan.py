@@ -40,7 +40,6 @@ class WritePlan:
         self.queries = queries
         # The inputs that hold parameters, filled per run; the others are used as they are.
         self._params = tuple(n for n in _INPUTS[type(request)] if has_params(getattr(request, n)))
-        self.has_params = bool(self._params)
         selection = request.returning
         self._plain = all(
             isinstance(f, ConstField)
