@@ -19,6 +19,7 @@ from .database import Database
 from .errors import ConfigurationError
 from .events import ChangeEvent
 from .graphql import Context, GraphQLEngine, build_schema
+from .graphql.limits import GraphQLLimits
 from .graphql.views import GraphQLHTTP
 from .query.boolexp import TRUE, BoolExp, Compare, conjoin
 from .query.engine import QueryEngine
@@ -121,7 +122,12 @@ class OmegaApp(Starlette):
         """Serve another database (before start-up), e.g. a temporary one in tests."""
         self.database.dispose()
         self.graphql.use_database(
-            Database(url, self.settings.pool_size, self.settings.busy_timeout)
+            Database(
+                url,
+                self.settings.pool_size,
+                self.settings.busy_timeout,
+                statement_timeout=self.settings.statement_timeout,
+            )
         )
 
     def on_change(self, callback: Callable[[ChangeEvent], Any]) -> None:
@@ -147,6 +153,14 @@ def create_app(
     busy_timeout: int | None = None,
     debug: bool | None = None,
     allow_remote: bool | None = None,
+    max_body_size: int | None = None,
+    max_batch_size: int | None = None,
+    max_depth: int | None = None,
+    max_nodes: int | None = None,
+    max_list_length: int | None = None,
+    max_rows: int | None = None,
+    max_response_size: int | None = None,
+    statement_timeout: int | None = None,
 ) -> OmegaApp:
     """Build the app serving every model found from ``import_name``.
 
@@ -164,7 +178,8 @@ def create_app(
         query, mutation: strawberry types whose fields join the generated root types.
         types: further strawberry types to include in the schema.
         database_url, naming, create_tables, pool_size, plan_cache_size, busy_timeout, debug,
-            allow_remote:
+            allow_remote, max_body_size, max_batch_size, max_depth, max_nodes, max_list_length,
+            max_rows, max_response_size, statement_timeout:
             settings; each defaults to its ``OMEGA_*`` environment variable (see ``Settings``).
     """
     package = (import_name or "omega").rpartition(".")[0] or import_name or "omega"
@@ -178,6 +193,14 @@ def create_app(
             "busy_timeout": busy_timeout,
             "debug": debug,
             "allow_remote": allow_remote,
+            "max_body_size": max_body_size,
+            "max_batch_size": max_batch_size,
+            "max_depth": max_depth,
+            "max_nodes": max_nodes,
+            "max_list_length": max_list_length,
+            "max_rows": max_rows,
+            "max_response_size": max_response_size,
+            "statement_timeout": statement_timeout,
         },
         default_database_url=f"sqlite:///{package.rpartition('.')[2]}.db",
     )
@@ -191,11 +214,19 @@ def create_app(
     backend = sa.make_url(settings.database_url).get_backend_name()
     if backend not in SUPPORTED:
         raise ConfigurationError(f"database {backend!r} is not supported; use SQLite or PostgreSQL")
-    database = Database(settings.database_url, settings.pool_size, settings.busy_timeout)
-    queries = QueryEngine(registry, database.dialect, database)
+    database = Database(
+        settings.database_url,
+        settings.pool_size,
+        settings.busy_timeout,
+        statement_timeout=settings.statement_timeout,
+    )
+    queries = QueryEngine(registry, database.dialect, database, max_rows=settings.max_rows)
     writes = WriteService(registry, database, queries)
     names = Naming.named(settings.naming)
-    engine = GraphQLEngine(registry, queries, writes, settings.plan_cache_size, names.field)
+    limits = GraphQLLimits(
+        settings.max_depth, settings.max_nodes, settings.max_list_length, settings.max_response_size
+    )
+    engine = GraphQLEngine(registry, queries, writes, settings.plan_cache_size, names.field, limits)
     schema = build_schema(
         registry,
         names,
@@ -217,7 +248,7 @@ def create_app(
             gc.unfreeze()
             omega.database.dispose()
 
-    endpoint = GraphQLHTTP(engine)
+    endpoint = GraphQLHTTP(engine, settings.max_body_size, settings.max_batch_size)
     omega = OmegaApp(
         debug=settings.debug,
         routes=[*routes, Route("/graphql", endpoint, methods=["GET", "POST"], name="graphql")],

@@ -34,6 +34,19 @@ class Settings:
         debug: Starlette debug pages; ``OMEGA_DEBUG``.
         allow_remote: answer clients on other hosts; ``OMEGA_ALLOW_REMOTE``. Off by default:
             with no authentication configured, only this machine is served.
+
+        The limits below are each refused with ``limit-exceeded`` naming the limit;
+        ``OMEGA_<NAME>`` raises it.
+
+        max_body_size: bytes of a request body (larger: HTTP 413).
+        max_batch_size: operations in one batched request.
+        max_depth: nesting of fields in a GraphQL operation, fragments expanded.
+        max_nodes: fields selected by a GraphQL operation, aliases and fragments expanded.
+        max_list_length: items of any one list argument or list variable.
+        max_rows: rows a list may answer: a larger ``limit`` is refused, and a list asked
+            without one that has more rows is refused rather than cut short.
+        max_response_size: bytes of one response's data.
+        statement_timeout: milliseconds one database statement may run.
     """
 
     database_url: str = ""
@@ -44,6 +57,14 @@ class Settings:
     busy_timeout: int = 5000
     debug: bool = False
     allow_remote: bool = False
+    max_body_size: int = 10 * 1024 * 1024
+    max_batch_size: int = 100
+    max_depth: int = 24
+    max_nodes: int = 5000
+    max_list_length: int = 10_000
+    max_rows: int = 10_000
+    max_response_size: int = 64 * 1024 * 1024
+    statement_timeout: int = 30_000
 
     @classmethod
     def load(
@@ -66,6 +87,11 @@ class Settings:
             raise ConfigurationError(f"unknown setting(s): {', '.join(sorted(given))}")
         values.setdefault("database_url", default_database_url)
         settings = cls(**values)
+        for f in fields(cls):
+            if (f.name.startswith("max_") or f.name == "statement_timeout") and not (
+                isinstance(getattr(settings, f.name), int) and getattr(settings, f.name) > 0
+            ):
+                raise ConfigurationError(f"{f.name} must be a positive integer")
         if settings.naming not in NAMINGS:
             raise ConfigurationError(
                 f"naming {settings.naming!r} is not one of {', '.join(NAMINGS)}"

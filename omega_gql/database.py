@@ -34,23 +34,32 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
-from .errors import DatabaseBusy
+from .errors import DatabaseBusy, LimitExceeded
+from .query.execute import omega_max_rows
 from .query.patterns import omega_match
 
 T = TypeVar("T")
 
 
-def create_engine(url: str, pool_size: int, *, reader: bool = False) -> Engine:
+def create_engine(
+    url: str, pool_size: int, *, reader: bool = False, statement_timeout: int = 0
+) -> Engine:
     """An engine configured for serving: SQLite enforces foreign keys and case-sensitive LIKE.
 
     ``reader``: a pool of read-only connections to a SQLite file, for reads moved off the loop.
+    ``statement_timeout``: milliseconds a PostgreSQL statement may run (0: no limit).
     """
     sa_url = sa.make_url(url)
     if sa_url.get_backend_name() != "sqlite":
+        options = {"options": f"-c statement_timeout={statement_timeout}"}
         # No pre-ping: it would cost a round trip per request; recycling retires old
         # connections instead.
         return sa.create_engine(
-            sa_url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800
+            sa_url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_recycle=1800,
+            connect_args=options if statement_timeout else {},
         )
     engine = sa.create_engine(
         sa_url,
@@ -65,6 +74,7 @@ def create_engine(url: str, pool_size: int, *, reader: bool = False) -> Engine:
         # write starts with would run outside it; transactions are begun explicitly below.
         dbapi_connection.isolation_level = None
         dbapi_connection.create_function("omega_match", 3, omega_match, deterministic=True)
+        dbapi_connection.create_function("omega_max_rows", 1, omega_max_rows)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA case_sensitive_like=ON")
@@ -117,6 +127,17 @@ class _Slow(Exception):
     """A statement ran past the inline budget and was interrupted (nothing of it stays)."""
 
 
+def _timed_out(error: BaseException) -> bool:
+    """Whether ``error`` is a statement stopped by the statement timeout: PostgreSQL's
+    query_canceled, or SQLite interrupted by the progress handler."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if getattr(getattr(seen, "orig", seen), "sqlstate", None) == "57014":
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return _sqlite_code(error) == 9
+
+
 _held: contextvars.ContextVar[Transaction | None] = contextvars.ContextVar(
     "omega_transaction", default=None
 )
@@ -136,11 +157,15 @@ class Transaction:
         """``fn()`` on the held connection, off the loop: nothing inline may run long while
         the connection is held."""
 
+        database = self.database
+
         def guarded() -> T:
             with self._guard:
-                return fn()
+                if not database.is_sqlite:
+                    return fn()
+                return database._unbudgeted(fn)
 
-        return await anyio.to_thread.run_sync(guarded)
+        return await database._off_loop(guarded)
 
     async def write(self, fn: Callable[[Connection], T]) -> T:
         """``fn(connection)`` as a savepoint: if it raises, only its own work is undone."""
@@ -174,9 +199,11 @@ class Database:
         pool_size: int = 20,
         busy_timeout: int = 5000,
         inline_budget: float = 0.02,
+        statement_timeout: int = 30_000,
     ) -> None:
         self.url = sa.make_url(url)
-        self.engine = create_engine(url, pool_size)
+        self.statement_timeout = statement_timeout
+        self.engine = create_engine(url, pool_size, statement_timeout=statement_timeout)
         self.busy_timeout = busy_timeout / 1000
         self.inline_budget = inline_budget
         self.dialect = self.engine.dialect
@@ -219,9 +246,32 @@ class Database:
                 self._deadline = math.inf
 
     def _unbudgeted(self, fn: Callable[[], T]) -> T:
+        """``fn()`` on the connection (from a worker thread), stopped at the statement
+        timeout."""
         with self._lock:
             self._sqlite()
-            return fn()
+            outer = self._deadline
+            self._deadline = min(outer, time.monotonic() + self.statement_timeout / 1000)
+            try:
+                return fn()
+            finally:
+                self._deadline = outer
+
+    async def _off_loop(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` on a worker thread; a statement stopped by the statement timeout
+        raises ``LimitExceeded`` (its transaction rolled back)."""
+        try:
+            return await anyio.to_thread.run_sync(fn, *args)
+        except LimitExceeded:
+            raise
+        except Exception as error:
+            if _timed_out(error):
+                raise LimitExceeded(
+                    "a database statement ran too long and was stopped",
+                    "statement_timeout",
+                    self.statement_timeout,
+                ) from error
+            raise
 
     async def _on_sqlite(
         self, fn: Callable[[], T], elsewhere: Callable[[], Awaitable[T]] | None = None
@@ -237,7 +287,7 @@ class Database:
         if elsewhere is not None:
             return await elsewhere()
         async with self._gate:
-            return await anyio.to_thread.run_sync(self._unbudgeted, fn)
+            return await self._off_loop(self._unbudgeted, fn)
 
     def _holding(self) -> Transaction | None:
         """The open transaction this task holds on this database, if any."""
@@ -252,12 +302,12 @@ class Database:
         if held is not None:
             return await held.read(fn)
         if not self.is_sqlite:
-            return await anyio.to_thread.run_sync(self._pooled_read, fn)
+            return await self._off_loop(self._pooled_read, fn)
         if not self._file_backed:
             return await self._on_sqlite(lambda: fn(self._driver))
         # A file has readers of its own: a slow read leaves the connection to the others.
         return await self._on_sqlite(
-            lambda: fn(self._driver), lambda: anyio.to_thread.run_sync(self._reader_read, fn)
+            lambda: fn(self._driver), lambda: self._off_loop(self._reader_read, fn)
         )
 
     def _reader_read(self, fn: Callable[[Any], T]) -> T:
@@ -266,9 +316,13 @@ class Database:
                 if self._readers is None:
                     self._readers = create_engine(str(self.url), 4, reader=True)
         raw = self._readers.raw_connection()
+        driver: Any = raw.driver_connection
+        deadline = time.monotonic() + self.statement_timeout / 1000
+        driver.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10_000)
         try:
-            return fn(raw.driver_connection)
+            return fn(driver)
         finally:
+            driver.set_progress_handler(None, 0)
             raw.close()
 
     def _pooled_read(self, fn: Callable[[Any], T]) -> T:
@@ -293,7 +347,7 @@ class Database:
         if held is not None:
             return await held.select(stmt)
         if not self.is_sqlite:
-            return await anyio.to_thread.run_sync(self._pooled_select, stmt)
+            return await self._off_loop(self._pooled_select, stmt)
         return await self._on_sqlite(lambda: self._sqlite_select(stmt))
 
     def _pooled_select(self, stmt: sa.Executable) -> list[sa.Row[Any]]:
@@ -328,7 +382,7 @@ class Database:
         if held is not None:
             return await held.write(fn)
         if not self.is_sqlite:
-            return await anyio.to_thread.run_sync(self._pooled_write, fn)
+            return await self._off_loop(self._pooled_write, fn)
         return await self._until_free(lambda: self._on_sqlite(lambda: self._sqlite_write(fn)))
 
     async def _until_free(self, attempt: Callable[[], Awaitable[T]]) -> T:

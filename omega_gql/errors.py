@@ -9,7 +9,8 @@ GraphQL ``extensions.code`` and each surface maps it once (``graphql/errors.py``
     ├── ConstraintViolation   constraint-violation foreign key, unique or not-null refused
     ├── NotFound              not-found            no such row
     ├── PermissionDenied      permission-denied    the role may not do this
-    └── DatabaseBusy          database-busy        the database stayed locked; retry later
+    ├── DatabaseBusy          database-busy        the database stayed locked; retry later
+    └── LimitExceeded         limit-exceeded       the request is larger or slower than a limit
 
 ``ConfigurationError`` is raised while building an app, never per request.
 """
@@ -71,6 +72,24 @@ class DatabaseBusy(OmegaError):
         super().__init__(message, retryable=True)
 
 
+class LimitExceeded(OmegaError):
+    """The request goes past one of the server's limits (``Settings``); nothing was written.
+
+    ``extensions`` name the limit, its value and the setting that raises it.
+    """
+
+    code = "limit-exceeded"
+
+    def __init__(self, what: str, limit: str, value: int, *, path: tuple[str, ...] = ()):
+        setting = f"OMEGA_{limit.upper()}"
+        super().__init__(
+            f"{what}: the limit is {value:,} ({limit}; raise it with {setting})",
+            path=path,
+            limit=limit,
+            value=value,
+        )
+
+
 class ConfigurationError(Exception):
     """The app cannot be built as configured; the message says how to fix it."""
 
@@ -80,6 +99,7 @@ __all__ = [
     "ConfigurationError",
     "ConstraintViolation",
     "DatabaseBusy",
+    "LimitExceeded",
     "NotFound",
     "OmegaError",
     "PermissionDenied",

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import anyio.to_thread
 import orjson
 from graphql import (
     DocumentNode,
@@ -36,9 +37,13 @@ from ..registry import Registry
 from ..service import WriteService
 from .builder import RootSpec
 from .errors import error_dict
+from .limits import GraphQLLimits, check_document, check_response, check_variables
 from .plans import Planner, RootPlan, WriteField
 from .translate import Translator, merged, omega, response_key
 from .variables import ScalarSpec, coerce_variables, plain_variables, scalar_specs
+
+# Documents from this many characters on are parsed off the event loop.
+_LARGE_DOCUMENT = 32 * 1024
 
 
 @dataclass
@@ -76,6 +81,7 @@ class GraphQLEngine:
         writes: WriteService,
         cache_size: int = 512,
         rename: Callable[[str], str] | None = None,
+        limits: GraphQLLimits | None = None,
     ) -> None:
         self.registry = registry
         self.rename = rename
@@ -86,6 +92,7 @@ class GraphQLEngine:
         self._documents: LRU = LRU(cache_size)
         self._field_plans: LRU = LRU(cache_size * 4)
         self.cache_size = cache_size
+        self.limits = limits or GraphQLLimits()
 
     @property
     def database(self) -> Database:
@@ -109,13 +116,17 @@ class GraphQLEngine:
     ) -> bytes:
         """The JSON response body of one GraphQL request."""
         try:
-            doc = self.document(query, operation_name)
+            doc = self._documents.get((query, operation_name))
+            if doc is None:
+                doc = await self._document_off_loop(query, operation_name)
             if isinstance(doc, list):
                 return orjson.dumps({"errors": doc})
             op = doc.operation.operation
             if op == OperationType.SUBSCRIPTION:
                 raise BadRequest("subscriptions are served over WebSocket")
             assert self.schema is not None
+            if variables:
+                check_variables(variables, self.limits.max_list_length)
             coerced = coerce_variables(
                 self.schema,
                 tuple(doc.operation.variable_definitions or ()),
@@ -146,6 +157,18 @@ class GraphQLEngine:
 
     # ---- documents and plans --------------------------------------------------------
 
+    async def _document_off_loop(
+        self, query: str | None, operation_name: str | None
+    ) -> Document | list[dict[str, Any]]:
+        """``document()`` for a document not seen before; a large one is parsed and validated
+        on a worker thread, so that the loop goes on serving meanwhile."""
+        if not isinstance(query, str) or len(query) < _LARGE_DOCUMENT:
+            return self.document(query, operation_name)
+        doc = await anyio.to_thread.run_sync(self._parse, query, operation_name)
+        if isinstance(doc, Document):
+            self._documents.put((query, operation_name), doc)
+        return doc
+
     def document(
         self, query: str | None, operation_name: str | None
     ) -> Document | list[dict[str, Any]]:
@@ -155,6 +178,13 @@ class GraphQLEngine:
         found = self._documents.get(cache_key)
         if found is not None:
             return found  # type: ignore[no-any-return]
+        doc = self._parse(query, operation_name)
+        if isinstance(doc, Document):
+            self._documents.put(cache_key, doc)
+        return doc
+
+    def _parse(self, query: str, operation_name: str | None) -> Document | list[dict[str, Any]]:
+        """Parse, check against the limits, validate and classify one document."""
         assert self.schema is not None
         try:
             document = parse(query)
@@ -162,19 +192,22 @@ class GraphQLEngine:
             parsed = error_dict(error)
             parsed["extensions"]["code"] = "parse-failed"
             return [parsed]
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        operation = get_operation_ast(document, operation_name)
+        if operation is not None:
+            # Before validation, which costs far more than measuring.
+            check_document(operation, fragments, self.limits)
         errors = validate(self.schema, document)
         if errors:
             return [error_dict(e) for e in errors]
-        operation = get_operation_ast(document, operation_name)
         if operation is None:
             raise BadRequest(
                 f"unknown operation {operation_name!r}"
                 if operation_name
                 else "operationName is required when a document has several operations"
             )
-        fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
         root = self.schema.get_root_type(operation.operation)
         generated = True
         tr = Translator(self.registry, {}, fragments)
@@ -190,9 +223,7 @@ class GraphQLEngine:
             ):
                 generated = False
         specs = scalar_specs(self.schema, tuple(operation.variable_definitions or ()))
-        doc = Document(document, operation, fragments, generated, specs)
-        self._documents.put(cache_key, doc)
-        return doc
+        return Document(document, operation, fragments, generated, specs)
 
     def _plans(
         self, doc: Document, variables: Mapping[str, Any], caller: Caller
@@ -231,14 +262,16 @@ class GraphQLEngine:
             return await self.writes.run(lambda unit: self._texts(plans, unit, variables))
         return await self.database.read(lambda conn: self._texts(plans, conn, variables))
 
-    @staticmethod
     def _texts(
-        plans: list[tuple[str, Any]], target: Any, variables: Mapping[str, Any]
+        self, plans: list[tuple[str, Any]], target: Any, variables: Mapping[str, Any]
     ) -> list[tuple[str, str]]:
-        return [
+        texts = [
             (key, plan if isinstance(plan, str) else plan.run(target, variables))
             for key, plan in plans
         ]
+        # Inside the unit of work: a mutation whose answer is too large writes nothing.
+        check_response(sum(len(text) for _, text in texts), self.limits)
+        return texts
 
     # ---- general execution ------------------------------------------------------------
 
@@ -255,6 +288,7 @@ class GraphQLEngine:
                     result = await self._general(doc, variables, context)
                     if result.errors:
                         raise _RolledBack(result)
+                    check_response(len(orjson.dumps(result.data)), self.limits)
             except _RolledBack as rolled_back:
                 result = ExecutionResult(None, rolled_back.result.errors)
         out: dict[str, Any] = {"data": result.data}
@@ -262,7 +296,9 @@ class GraphQLEngine:
             out["errors"] = [
                 error_dict(e, list(e.path) if e.path else None, self.rename) for e in result.errors
             ]
-        return orjson.dumps(out)
+        body = orjson.dumps(out)
+        check_response(len(body), self.limits)
+        return body
 
     async def _general(
         self, doc: Document, variables: Mapping[str, Any], context: Any

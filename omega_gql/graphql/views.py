@@ -15,6 +15,7 @@ import orjson
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
+from ..errors import LimitExceeded
 from ..query.caller import ANONYMOUS, Caller
 from ..service import Unit, current_unit
 from .engine import GraphQLEngine
@@ -39,17 +40,36 @@ class Context:
 
 
 class _BadRequest(Exception):
-    def __init__(self, message: str, status: int = 400, allow: bytes = b"GET, POST") -> None:
+    def __init__(
+        self,
+        message: str,
+        status: int = 400,
+        allow: bytes = b"GET, POST",
+        extensions: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.allow = allow
+        self.extensions = extensions or {"code": "bad-request"}
+
+    @classmethod
+    def limit(cls, error: LimitExceeded, status: int = 400) -> _BadRequest:
+        return cls(error.message, status, extensions={"code": error.code, **error.extra})
 
 
 class GraphQLHTTP:
-    """The ASGI app serving ``engine`` at ``/graphql``."""
+    """The ASGI app serving ``engine`` at ``/graphql``; bodies past ``max_body_size`` bytes
+    answer 413 and batches of more than ``max_batch_size`` operations 400, unread and unrun."""
 
-    def __init__(self, engine: GraphQLEngine) -> None:
+    def __init__(
+        self,
+        engine: GraphQLEngine,
+        max_body_size: int = 10 * 1024 * 1024,
+        max_batch_size: int = 100,
+    ) -> None:
         self.engine = engine
+        self.max_body_size = max_body_size
+        self.max_batch_size = max_batch_size
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         status = 200
@@ -59,7 +79,7 @@ class GraphQLHTTP:
         except _BadRequest as error:
             status, allow = error.status, error.allow
             body = orjson.dumps(
-                {"errors": [{"message": str(error), "extensions": {"code": "bad-request"}}]}
+                {"errors": [{"message": str(error), "extensions": error.extensions}]}
             )
         headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
         if status == 405:
@@ -84,7 +104,7 @@ class GraphQLHTTP:
             )
         if method != "POST":
             raise _BadRequest("use GET or POST", 405)
-        raw = await _body(receive)
+        raw = await self._body(scope, receive)
         if _content_type(scope) == b"application/graphql":
             try:
                 payload: Any = {"query": raw.decode("utf-8")}
@@ -93,12 +113,41 @@ class GraphQLHTTP:
         else:
             payload = _json(raw, "the request body")
         if isinstance(payload, list):
+            if len(payload) > self.max_batch_size:
+                raise _BadRequest.limit(
+                    LimitExceeded(
+                        f"the batch has {len(payload):,} operations",
+                        "max_batch_size",
+                        self.max_batch_size,
+                    )
+                )
             # The whole batch is checked before any of it runs: a malformed entry refuses
             # the batch with nothing written, never after earlier entries committed.
             operations = [_operation(item) for item in payload]
             results = [await self._one(op, context) for op in operations]
             return b"[" + b",".join(results) + b"]"
         return await self._one(_operation(payload), context)
+
+    async def _body(self, scope: Scope, receive: Receive) -> bytes:
+        """The request body, refused (413) as soon as it is known to be too large."""
+        too_large = _BadRequest.limit(
+            LimitExceeded("the request body is too large", "max_body_size", self.max_body_size),
+            413,
+        )
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_body_size:
+                raise too_large
+        chunks = []
+        size = 0
+        while True:
+            message = await receive()
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_size:
+                raise too_large
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
 
     async def _one(
         self, operation: tuple[str, dict[str, Any] | None, str | None], context: Context
@@ -123,15 +172,6 @@ def _query(query: Any) -> str:
     if not isinstance(query, str):
         raise _BadRequest("query must be a string")
     return query
-
-
-async def _body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
 
 
 def _content_type(scope: Scope) -> bytes:

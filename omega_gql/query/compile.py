@@ -73,7 +73,7 @@ class Compiler(Filters):
             count = count.where(self.distinct(info, counted, args))
         pairs: list[tuple[str, Expr]] = [
             ("count", count.scalar_subquery()),
-            ("rows", sa.select(self.json.array(rows.c.j)).scalar_subquery()),
+            ("rows", sa.select(self.array(rows.c.j, args)).scalar_subquery()),
         ]
         return sa.select(self.json.text(self.json.object(pairs)))
 
@@ -113,7 +113,8 @@ class Compiler(Filters):
                 target = self.registry.target(info, f.relation)
                 talias = self.alias(target)
                 remote = {r for _, r in info.relation(f.relation).pairs}
-                if joins is not None and remote == set(target.primary_key):
+                # SQLite joins at most 64 tables: past a few dozen, correlated subqueries.
+                if joins is not None and remote == set(target.primary_key) and len(joins) < 32:
                     joins.append((talias, self.join(info, alias, f.relation, talias)))
                     nested = self.object(target, talias, f.selection, joins)
                     missing = talias.c[target.pk_columns[0].column_name].is_(None)
@@ -135,7 +136,7 @@ class Compiler(Filters):
                     .where(self.join(info, alias, f.relation, talias))
                 )
                 inner = self.apply(target, talias, rows, f.args).correlate(alias).subquery()
-                pairs.append((f.key, sa.select(self.json.array(inner.c.j)).scalar_subquery()))
+                pairs.append((f.key, sa.select(self.array(inner.c.j, f.args)).scalar_subquery()))
             elif isinstance(f, AggregateField):
                 target = self.registry.target(info, f.relation)
                 join = (info, alias, f.relation)
@@ -155,7 +156,8 @@ class Compiler(Filters):
             if join is not None:
                 stmt = stmt.where(self.join(join[0], join[1], join[2], talias))
                 stmt = stmt.correlate(join[1])
-            return self.apply(info, talias, stmt, args)
+            # Aggregates count every matching row: no cap.
+            return self.apply(info, talias, stmt, args, capped=False)
 
         pairs: list[tuple[str, Expr]] = []
         for extra in agg.extra:
@@ -189,7 +191,8 @@ class Compiler(Filters):
             if join is not None:
                 rows = rows.where(self.join(join[0], join[1], join[2], talias)).correlate(join[1])
             inner_rows = self.apply(info, talias, rows, args).subquery()
-            pairs.append((nodes_key, sa.select(self.json.array(inner_rows.c.j)).scalar_subquery()))
+            nodes_array = self.array(inner_rows.c.j, args)
+            pairs.append((nodes_key, sa.select(nodes_array).scalar_subquery()))
         return self.json.object(pairs)
 
     def count(self, info: ModelInfo, sub: sa.Subquery, f: Count) -> Expr:

@@ -16,6 +16,7 @@ from ..registry import ModelInfo, Registry
 from .boolexp import And, BoolExp, Not, Or, Related
 from .compile import Compiler
 from .execute import Prepared
+from .filters import rows_exceeded
 from .ordering import OrderTerm
 from .request import ReadRequest, Shape
 from .selection import (
@@ -44,11 +45,14 @@ class ReadPlan:
     prepared: Prepared
     shape: Shape
     tables: frozenset[str]
+    max_rows: int | None = None  # of a list asked without a limit
 
     def run(self, connection: Any, variables: Mapping[str, Any] = _NO_VARIABLES) -> str:
         """The JSON text of the result, on a DB-API connection."""
         rows = self.prepared.rows(connection, variables)
         if self.shape == "list":
+            if self.max_rows is not None and len(rows) > self.max_rows:
+                raise rows_exceeded(self.max_rows)
             return "[" + ",".join(r[0] for r in rows) + "]"
         if not rows or rows[0][0] is None:
             return "null"
@@ -59,9 +63,16 @@ class QueryEngine:
     """Plans and runs reads for one registry on one database."""
 
     def __init__(
-        self, registry: Registry, dialect: Any, reader: Reader | None = None, cache_size: int = 1024
+        self,
+        registry: Registry,
+        dialect: Any,
+        reader: Reader | None = None,
+        cache_size: int = 1024,
+        max_rows: int | None = None,
     ) -> None:
+        """``max_rows``: rows a list may answer (``Settings.max_rows``); None: any number."""
         self.registry = registry
+        self.max_rows = max_rows
         self.dialect = dialect
         self.reader = reader
         self._plans: OrderedDict[ReadRequest, ReadPlan] = OrderedDict()
@@ -118,7 +129,7 @@ class QueryEngine:
 
     def _compile(self, request: ReadRequest) -> ReadPlan:
         info = self.registry.by_table(request.table)
-        compiler = Compiler(self.registry, self.dialect.name)
+        compiler = Compiler(self.registry, self.dialect.name, self.max_rows)
         selection = request.selection
         args = request.args
         if request.shape == "aggregate":
@@ -135,7 +146,10 @@ class QueryEngine:
                     args = ListArgs(args.where, args.order_by, 1, args.offset, args.distinct_on)
                 stmt = compiler.list_rows(info, args, selection)
         prepared = Prepared(stmt, self.dialect, compiler.params)
-        return ReadPlan(prepared, request.shape, self.tables(request))
+        unlimited = request.shape == "list" and args.limit is None
+        return ReadPlan(
+            prepared, request.shape, self.tables(request), self.max_rows if unlimited else None
+        )
 
 
 def tables_read(registry: Registry, request: ReadRequest) -> frozenset[str]:

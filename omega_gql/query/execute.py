@@ -6,20 +6,41 @@ which skips SQLAlchemy's per-call work (cache keys, result objects) on the hot p
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Mapping
 from typing import Any
 
 import orjson
 from sqlalchemy.engine import Dialect
 
-from ..errors import ValidationFailed
+from ..errors import OmegaError, ValidationFailed
 from .compile import ParamSpec
+from .filters import limit_too_large, rows_exceeded
 from .values import coerce
 
+# What ``omega_max_rows`` saw on this thread: SQLite reports only that a function raised.
+_exceeded = threading.local()
+_MAX_ROWS = re.compile(r"omega_max_rows:(\d+)")
 
-def _refused_value(error: Exception) -> ValidationFailed | None:
+
+def omega_max_rows(count: int) -> None:
+    """SQL function (SQLite): fails the statement, a list having ``count`` rows, one more
+    than ``max_rows``."""
+    _exceeded.count = count
+    raise OverflowError("omega_max_rows")
+
+
+def _refused_value(error: Exception) -> OmegaError | None:
     """A database's refusal of a value (an invalid regular expression, say) as the client's
     error; anything else stays unexpected."""
+    count = getattr(_exceeded, "count", None)
+    if count is not None:
+        _exceeded.count = None
+        return rows_exceeded(count - 1)
+    found = _MAX_ROWS.search(str(error))
+    if found is not None:
+        return rows_exceeded(int(found.group(1)) - 1)
     if any(cls.__name__ == "DataError" for cls in type(error).__mro__):
         return ValidationFailed(f"the database refused a value: {str(error).splitlines()[0]}")
     if "user-defined function raised exception" in str(error):
@@ -66,6 +87,8 @@ class Prepared:
                     raise ValidationFailed(
                         f"${bind_name[2:]} must be a non-negative integer", path=(bind_name[2:],)
                     )
+                elif spec.maximum is not None and isinstance(value, int) and value > spec.maximum:
+                    raise limit_too_large(value, spec.maximum, (bind_name[2:],))
                 fn = self._processors.get(bind_name)
                 values[bind_name] = fn(value) if fn is not None and value is not None else value
         if self._order is None:

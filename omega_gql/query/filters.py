@@ -8,9 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BooleanClauseList, Grouping
 
-from ..errors import ValidationFailed
+from ..errors import LimitExceeded, ValidationFailed
 from ..registry import ColumnInfo, ModelInfo, Registry
 from .boolexp import (
     LIST_OPERATORS,
@@ -37,6 +40,7 @@ class ParamSpec:
     column: ColumnInfo | None
     is_list: bool = False
     is_page: bool = False
+    maximum: int | None = None  # of a page value: ``max_rows`` for a limit
 
 
 Table = sa.TableClause | sa.Alias
@@ -50,10 +54,11 @@ class Filters:
     executor can coerce and bind values per request.
     """
 
-    def __init__(self, registry: Registry, dialect: str) -> None:
+    def __init__(self, registry: Registry, dialect: str, max_rows: int | None = None) -> None:
         self.registry = registry
         self.json = JsonSQL(dialect)
         self.params: dict[str, ParamSpec] = {}
+        self.max_rows = max_rows
 
     def alias(self, info: ModelInfo) -> sa.Alias:
         return info.cls.__table__.alias()  # type: ignore[attr-defined,no-any-return]
@@ -70,8 +75,16 @@ class Filters:
         )
 
     def apply(
-        self, info: ModelInfo, alias: Table, stmt: sa.Select[Any], args: ListArgs
+        self,
+        info: ModelInfo,
+        alias: Table,
+        stmt: sa.Select[Any],
+        args: ListArgs,
+        *,
+        capped: bool = True,
     ) -> sa.Select[Any]:
+        """``stmt`` filtered, ordered and paged by ``args``. When ``capped`` and no limit is
+        given, at most ``max_rows + 1`` rows: one more than may be answered, to tell."""
         if args.where is not None:
             stmt = stmt.where(self.where(info, alias, args.where))
         order = self.order(info, alias, args.order_by) or [
@@ -82,18 +95,30 @@ class Filters:
         stmt = stmt.order_by(*order)
         if args.limit is not None:
             stmt = stmt.limit(self.page_value(args.limit, "limit"))
+        elif capped and self.max_rows is not None:
+            stmt = stmt.limit(self.max_rows + 1)
         if args.offset is not None:
             stmt = stmt.offset(self.page_value(args.offset, "offset"))
-            if args.limit is None and self.json.sqlite:
+            if stmt._limit_clause is None and self.json.sqlite:
                 stmt = stmt.limit(-1)
         return stmt
 
+    def array(self, expr: Expr, args: ListArgs) -> Expr:
+        """The JSON array of a nested list's rows; refused (``max_rows``) when it was asked
+        without a limit and has more rows than that."""
+        if args.limit is not None or self.max_rows is None:
+            return self.json.array(expr)
+        return self.json.capped_array(expr, self.max_rows)
+
     def page_value(self, value: Any, name: str) -> Any:
+        maximum = self.max_rows if name == "limit" else None
         if isinstance(value, Param):
-            self.params[value.name] = ParamSpec(None, is_page=True)
+            self.params[value.name] = ParamSpec(None, is_page=True, maximum=maximum)
             return sa.bindparam(f"v_{value.name}", None, type_=sa.Integer, required=False)
         if not isinstance(value, int) or value < 0:
             raise ValidationFailed(f"{name} must be a non-negative integer", path=(name,))
+        if maximum is not None and value > maximum:
+            raise limit_too_large(value, maximum, (name,))
         return value
 
     def distinct(self, info: ModelInfo, alias: Table, args: ListArgs) -> Expr:
@@ -173,11 +198,11 @@ class Filters:
 
     def where(self, info: ModelInfo, alias: Table, exp: BoolExp) -> Expr:
         if isinstance(exp, And):
-            return sa.and_(sa.true(), *(self.where(info, alias, e) for e in exp.items))
+            return _balanced(sa.and_, [sa.true(), *(self.where(info, alias, e) for e in exp.items)])
         if isinstance(exp, Or):
             if not exp.items:
                 return sa.true()
-            return sa.or_(*(self.where(info, alias, e) for e in exp.items))
+            return _balanced(sa.or_, [self.where(info, alias, e) for e in exp.items])
         if isinstance(exp, Not):
             return sa.not_(self.where(info, alias, exp.item))
         if isinstance(exp, Related):
@@ -202,6 +227,10 @@ class Filters:
             return matches if op == "in" else sa.not_(matches)
         if op in LIST_OPERATORS:
             values = exp.value if isinstance(exp.value, (list, tuple)) else [exp.value]
+            if len(values) > _INLINE_ITEMS:
+                # One parameter for the whole list: PostgreSQL takes at most 65,535.
+                matches = self.list_value(sa_col, [coerce(col, v) for v in values])
+                return matches if op == "in" else sa.not_(matches)
             bound = [self.bind(col, sa_col, v) for v in values]
             if not bound:
                 return sa.false() if op == "in" else sa.true()
@@ -246,8 +275,54 @@ class Filters:
         array = sa.bindparam(name, None, type_=ARRAY(sa_col.type), required=False)
         return sa_col == sa.any_(array)
 
+    def list_value(self, sa_col: Expr, values: list[Any]) -> Expr:
+        """``column IN <values>``, the values bound as one parameter."""
+        if self.json.sqlite:
+            text = orjson.dumps(values, default=str).decode()
+            items = sa.func.json_each(sa.bindparam(None, text, type_=sa.String))
+            return sa_col.in_(sa.select(sa.column("value")).select_from(items))
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return sa_col == sa.any_(sa.bindparam(None, values, type_=ARRAY(sa_col.type)))
+
     def bind(self, col: Any, sa_col: Expr, value: Any) -> Expr:
         if isinstance(value, Param):
             self.params[value.name] = ParamSpec(col)
             return sa.bindparam(f"v_{value.name}", None, type_=sa_col.type, required=False)
         return sa.literal(coerce(col, value), type_=sa_col.type)
+
+
+def _balanced(combine: Any, items: list[Expr]) -> Expr:
+    """``combine(*items)`` (``sa.and_`` or ``sa.or_``) as a shallow tree of groups: SQLite
+    refuses an expression nested 1,000 deep, which ``a OR b OR ...`` of that many terms is
+    to its parser."""
+    if len(items) <= _GROUP:
+        return combine(*items)  # type: ignore[no-any-return]
+    operator = operators.and_ if combine is sa.and_ else operators.or_
+    while len(items) > _GROUP:
+        # Built raw: ``sa.or_`` would flatten the groups back into one long list.
+        items = [
+            Grouping(BooleanClauseList._construct_raw(operator, items[i : i + _GROUP]))
+            for i in range(0, len(items), _GROUP)
+        ]
+    return BooleanClauseList._construct_raw(operator, items)
+
+
+_GROUP = 16
+# Lists longer than this are bound as one parameter rather than one per item.
+_INLINE_ITEMS = 32
+
+
+def limit_too_large(value: int, maximum: int, path: tuple[str, ...]) -> LimitExceeded:
+    return LimitExceeded(
+        f"limit {value:,} asks for more rows than a list may answer", "max_rows", maximum, path=path
+    )
+
+
+def rows_exceeded(maximum: int) -> LimitExceeded:
+    """A list asked without a limit has more rows than ``maximum``."""
+    return LimitExceeded(
+        "a list has more rows than may be answered; ask for a page with limit and offset",
+        "max_rows",
+        maximum,
+    )

@@ -52,11 +52,18 @@ class JsonSQL:
             for i in range(0, len(pairs), _PAIRS_PER_CALL)
         ]
         comma: sa.ColumnElement[Any] = sa.literal_column("','")
-        text: sa.ColumnElement[Any] = sa.func.substr(chunks[0], 1, sa.func.length(chunks[0]) - 1)
+        parts: list[sa.ColumnElement[Any]] = [
+            sa.func.substr(chunks[0], 1, sa.func.length(chunks[0]) - 1)
+        ]
         for chunk in chunks[1:-1]:
-            inner = sa.func.substr(chunk, 2, sa.func.length(chunk) - 2)
-            text = text.op("||")(comma).op("||")(inner)
-        text = text.op("||")(comma).op("||")(sa.func.substr(chunks[-1], 2))
+            parts += [comma, sa.func.substr(chunk, 2, sa.func.length(chunk) - 2)]
+        parts += [comma, sa.func.substr(chunks[-1], 2)]
+        # Concatenated as a balanced tree: a chain nests as deep as it is long, past what
+        # SQLite's parser takes.
+        while len(parts) > 1:
+            joined = [parts[i].op("||")(parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
+            parts = joined + parts[len(joined) * 2 :]
+        text = parts[0]
         return sa.func.json(text) if self.sqlite else sa.cast(text, sa.JSON)
 
     def pattern(
@@ -87,6 +94,18 @@ class JsonSQL:
         if self.sqlite:
             return sa.func.json_group_array(sa.func.json(expr))
         return sa.func.coalesce(sa.func.json_agg(expr), sa.literal_column("'[]'::json"))
+
+    def capped_array(self, expr: sa.ColumnElement[Any], max_rows: int) -> sa.ColumnElement[Any]:
+        """``array(expr)`` of at most ``max_rows`` rows; more make the statement fail with an
+        error ``rows_exceeded`` recognises (``omega_max_rows``)."""
+        count = sa.func.count()
+        if self.sqlite:
+            refused: sa.ColumnElement[Any] = sa.func.omega_max_rows(count)
+        else:
+            # Not a constant, or PostgreSQL would fail while planning: the count is in it.
+            text = sa.literal_column("'omega_max_rows:'").op("||")(sa.cast(count, sa.Text))
+            refused = sa.cast(sa.cast(sa.cast(text, sa.Integer), sa.Text), sa.JSON)
+        return sa.case((count > max_rows, refused), else_=self.array(expr))
 
     def row_text(self, exprs: Sequence[sa.ColumnElement[Any]]) -> sa.ColumnElement[Any]:
         """Several values as one comparable text (a JSON array)."""
