@@ -4,10 +4,16 @@ Every read is one statement whose rows are JSON texts: object relationships are 
 (or correlated scalar subqueries), array relationships correlated ``LIMIT`` subqueries
 aggregated into arrays, aggregates scalar subqueries. The row count never changes the
 statement count.
+
+A selection nesting relationships deeper than one statement can hold (SQLite's parser and
+SQLAlchemy's compiler both give out) is split: past ``MAX_NESTING`` levels a relationship
+answers its row's key as a placeholder, and a ``Cut`` records where, to be filled by a
+statement of its own for all rows at once (``query/continuation.py``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,7 +35,23 @@ from .selection import (
 )
 
 Joins = list[tuple[sa.Alias, Expr]]
-__all__ = ["Compiler", "ParamSpec"]
+__all__ = ["KEYS", "MAX_NESTING", "Compiler", "Cut", "ParamSpec"]
+
+#: Relationship levels one statement holds; SQLite's parser gives out at eight.
+MAX_NESTING = 5
+#: The variable a continuation statement reads its parent rows' keys from.
+KEYS = "__omega_keys"
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A relationship answered by a statement of its own: ``path`` leads (through the
+    response keys of objects and lists) from each result object to the objects holding the
+    placeholder, which are rows of ``info``; the last key is the field's own."""
+
+    path: tuple[str, ...]
+    info: ModelInfo
+    field: ObjectField | ArrayField | AggregateField
 
 
 class Compiler(Filters):
@@ -39,7 +61,28 @@ class Compiler(Filters):
     executor can coerce and bind values per request.
     """
 
+    def __init__(self, registry: Any, dialect: str, max_rows: int | None = None) -> None:
+        super().__init__(registry, dialect, max_rows)
+        self.cuts: list[Cut] = []
+        self._nesting = 0
+        self._path: tuple[str, ...] = ()
+
     # ---- entry points --------------------------------------------------------------
+
+    def continuation(self, cut: Cut) -> sa.Select[Any]:
+        """Rows ``(k, j)`` for the parent rows whose keys are in the ``KEYS`` variable (a
+        JSON list of key arrays): ``k`` the key array, ``j`` ``{<field key>: <value>}``."""
+        alias = self.alias(cut.info)
+        pk = [alias.c[c.column_name] for c in cut.info.pk_columns]
+        joins: Joins = []
+        obj = self.object(cut.info, alias, Selection((cut.field,)), joins)
+        self.params[KEYS] = ParamSpec(None)
+        keys = sa.bindparam(f"v_{KEYS}", None, type_=sa.String, required=False)
+        return (
+            sa.select(self.json.key_text(pk).label("k"), self.json.text(obj).label("j"))
+            .select_from(self.joined(alias, joins))
+            .where(self.json.key_in(pk, keys))
+        )
 
     def list_rows(self, info: ModelInfo, args: ListArgs, selection: Selection) -> sa.Select[Any]:
         """Rows of one column ``j``, each a JSON object, in the requested order."""
@@ -64,7 +107,9 @@ class Compiler(Filters):
     def page(self, info: ModelInfo, args: ListArgs, selection: Selection) -> sa.Select[Any]:
         """One row: ``{"count": <rows matching before paging>, "rows": [<page>]}``; a single
         statement, so the count and the page come from the same snapshot."""
+        self._path = ("rows",)
         rows = self._rows(info, args, selection, as_text=False).subquery()
+        self._path = ()
         counted = self.alias(info)
         count = sa.select(sa.func.count()).select_from(counted)
         if args.where is not None:
@@ -109,39 +154,56 @@ class Compiler(Filters):
                 pairs.append((f.key, self.json.value(col, alias.c[col.column_name])))
             elif isinstance(f, ConstField):
                 pairs.append((f.key, self.json.string(f.value)))
-            elif isinstance(f, ObjectField):
-                target = self.registry.target(info, f.relation)
-                talias = self.alias(target)
-                remote = {r for _, r in info.relation(f.relation).pairs}
-                # SQLite joins at most 64 tables: past a few dozen, correlated subqueries.
-                if joins is not None and remote == set(target.primary_key) and len(joins) < 32:
-                    joins.append((talias, self.join(info, alias, f.relation, talias)))
-                    nested = self.object(target, talias, f.selection, joins)
-                    missing = talias.c[target.pk_columns[0].column_name].is_(None)
-                    pairs.append((f.key, sa.case((missing, sa.null()), else_=nested)))
-                    continue
-                sub = (
-                    sa.select(self.object(target, talias, f.selection))
-                    .where(self.join(info, alias, f.relation, talias))
-                    .scalar_subquery()
-                )
-                pairs.append((f.key, self.json.embed(sub)))
-            elif isinstance(f, ArrayField):
-                target = self.registry.target(info, f.relation)
-                talias = self.alias(target)
-                inner_joins: Joins = []
-                rows = (
-                    sa.select(self.object(target, talias, f.selection, inner_joins).label("j"))
-                    .select_from(self.joined(talias, inner_joins))
-                    .where(self.join(info, alias, f.relation, talias))
-                )
-                inner = self.apply(target, talias, rows, f.args).correlate(alias).subquery()
-                pairs.append((f.key, sa.select(self.array(inner.c.j, f.args)).scalar_subquery()))
-            elif isinstance(f, AggregateField):
-                target = self.registry.target(info, f.relation)
-                join = (info, alias, f.relation)
-                pairs.append((f.key, self.aggregate_object(target, f.args, f.aggregate, join)))
+            elif self._nesting >= MAX_NESTING:
+                self.cuts.append(Cut((*self._path, f.key), info, f))
+                pk = [alias.c[c.column_name] for c in info.pk_columns]
+                pairs.append((f.key, self.json.key_array(pk)))
+            else:
+                outer = self._path
+                self._nesting += 1
+                self._path = (*outer, f.key)
+                try:
+                    pairs.append((f.key, self.relation(info, alias, f, joins)))
+                finally:
+                    self._nesting -= 1
+                    self._path = outer
         return self.json.object(pairs)
+
+    def relation(
+        self,
+        info: ModelInfo,
+        alias: Table,
+        f: ObjectField | ArrayField | AggregateField,
+        joins: Joins | None,
+    ) -> Expr:
+        """The JSON value of one relationship field of a row of ``alias``."""
+        if isinstance(f, AggregateField):
+            target = self.registry.target(info, f.relation)
+            return self.aggregate_object(target, f.args, f.aggregate, (info, alias, f.relation))
+        target = self.registry.target(info, f.relation)
+        talias = self.alias(target)
+        if isinstance(f, ArrayField):
+            inner_joins: Joins = []
+            rows = (
+                sa.select(self.object(target, talias, f.selection, inner_joins).label("j"))
+                .select_from(self.joined(talias, inner_joins))
+                .where(self.join(info, alias, f.relation, talias))
+            )
+            inner = self.apply(target, talias, rows, f.args).correlate(alias).subquery()
+            return sa.select(self.array(inner.c.j, f.args)).scalar_subquery()
+        remote = {r for _, r in info.relation(f.relation).pairs}
+        # SQLite joins at most 64 tables: past a few dozen, correlated subqueries.
+        if joins is not None and remote == set(target.primary_key) and len(joins) < 32:
+            joins.append((talias, self.join(info, alias, f.relation, talias)))
+            nested = self.object(target, talias, f.selection, joins)
+            missing = talias.c[target.pk_columns[0].column_name].is_(None)
+            return sa.case((missing, sa.null()), else_=nested)
+        sub = (
+            sa.select(self.object(target, talias, f.selection))
+            .where(self.join(info, alias, f.relation, talias))
+            .scalar_subquery()
+        )
+        return self.json.embed(sub)
 
     def aggregate_object(
         self,
@@ -186,7 +248,13 @@ class Compiler(Filters):
         for nodes_key, nodes in agg.nodes:
             talias = self.alias(info)
             node_joins: Joins = []
-            rows = sa.select(self.object(info, talias, nodes, node_joins).label("j"))
+            outer = self._path
+            self._path = (*outer, nodes_key)
+            try:
+                nodes_object = self.object(info, talias, nodes, node_joins)
+            finally:
+                self._path = outer
+            rows = sa.select(nodes_object.label("j"))
             rows = rows.select_from(self.joined(talias, node_joins))
             if join is not None:
                 rows = rows.where(self.join(join[0], join[1], join[2], talias)).correlate(join[1])

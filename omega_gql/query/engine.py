@@ -12,9 +12,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+import orjson
+
 from ..registry import ModelInfo, Registry
 from .boolexp import And, BoolExp, Not, Or, Related
 from .compile import Compiler
+from .continuation import Continuation, continuations
 from .execute import Prepared
 from .filters import rows_exceeded
 from .ordering import OrderTerm
@@ -46,17 +49,29 @@ class ReadPlan:
     shape: Shape
     tables: frozenset[str]
     max_rows: int | None = None  # of a list asked without a limit
+    #: the statements filling what nests too deep for this one (usually none)
+    then: tuple[Continuation, ...] = ()
 
     def run(self, connection: Any, variables: Mapping[str, Any] = _NO_VARIABLES) -> str:
         """The JSON text of the result, on a DB-API connection."""
-        rows = self.prepared.rows(connection, variables)
+        texts = self.texts(connection, variables)
         if self.shape == "list":
-            if self.max_rows is not None and len(rows) > self.max_rows:
-                raise rows_exceeded(self.max_rows)
-            return "[" + ",".join(r[0] for r in rows) + "]"
-        if not rows or rows[0][0] is None:
+            return "[" + ",".join(texts) + "]"
+        if not texts or texts[0] is None:
             return "null"
-        return str(rows[0][0])
+        return str(texts[0])
+
+    def texts(self, connection: Any, variables: Mapping[str, Any] = _NO_VARIABLES) -> list[str]:
+        """The JSON text of each row."""
+        rows = self.prepared.rows(connection, variables)
+        if self.max_rows is not None and len(rows) > self.max_rows:
+            raise rows_exceeded(self.max_rows)
+        if not self.then:
+            return [r[0] for r in rows]
+        results = [orjson.loads(r[0]) if r[0] is not None else None for r in rows]
+        for continuation in self.then:
+            continuation.fill(results, connection, variables)
+        return [orjson.dumps(result).decode() for result in results]
 
 
 class QueryEngine:
@@ -148,7 +163,11 @@ class QueryEngine:
         prepared = Prepared(stmt, self.dialect, compiler.params)
         unlimited = request.shape == "list" and args.limit is None
         return ReadPlan(
-            prepared, request.shape, self.tables(request), self.max_rows if unlimited else None
+            prepared,
+            request.shape,
+            self.tables(request),
+            self.max_rows if unlimited else None,
+            continuations(compiler, self.dialect),
         )
 
 

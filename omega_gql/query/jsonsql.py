@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 from ..errors import ConfigurationError
 from ..registry.info import ColumnInfo
@@ -106,6 +107,25 @@ class JsonSQL:
             text = sa.literal_column("'omega_max_rows:'").op("||")(sa.cast(count, sa.Text))
             refused = sa.cast(sa.cast(sa.cast(text, sa.Integer), sa.Text), sa.JSON)
         return sa.case((count > max_rows, refused), else_=self.array(expr))
+
+    def key_array(self, columns: Sequence[sa.ColumnElement[Any]]) -> sa.ColumnElement[Any]:
+        """A row's key as a JSON array, nested in a JSON result."""
+        return sa.func.json_array(*columns) if self.sqlite else sa.func.json_build_array(*columns)
+
+    def key_text(self, columns: Sequence[sa.ColumnElement[Any]]) -> sa.ColumnElement[Any]:
+        """A row's key as the text of a JSON array."""
+        return self.text(self.key_array(columns))
+
+    def key_in(
+        self, columns: Sequence[sa.ColumnElement[Any]], keys: sa.BindParameter[Any]
+    ) -> sa.ColumnElement[Any]:
+        """Whether a row's key is one of ``keys``, the text of a JSON list of key arrays."""
+        if self.sqlite:
+            items = sa.func.json_each(keys)
+            listed: sa.Select[Any] = sa.select(sa.column("value")).select_from(items)
+            return sa.func.json_array(*columns).in_(listed)
+        elements = sa.func.jsonb_array_elements(sa.cast(keys, JSONB)).table_valued("value")
+        return sa.func.jsonb_build_array(*columns).in_(sa.select(elements.c.value))
 
     def row_text(self, exprs: Sequence[sa.ColumnElement[Any]]) -> sa.ColumnElement[Any]:
         """Several values as one comparable text (a JSON array)."""

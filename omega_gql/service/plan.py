@@ -112,7 +112,7 @@ class WritePlan:
 
 
 def _texts(plan: ReadPlan, unit: Unit, variables: Mapping[str, Any]) -> list[str]:
-    return [r[0] for r in plan.prepared.rows(unit.dbapi, variables)]
+    return plan.texts(unit.dbapi, variables)
 
 
 def _plain_json(selection: Selection, row: Mapping[str, Any]) -> str:
