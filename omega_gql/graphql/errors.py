@@ -9,6 +9,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from ..errors import OmegaError
+from ..query.execute import refused_value
 
 log = logging.getLogger("omega_gql")
 
@@ -29,6 +30,9 @@ def error_dict(
         formatted: dict[str, Any] = dict(error.formatted)
         formatted.setdefault("extensions", {})["code"] = "validation-failed"
         return formatted
+    if not isinstance(error, OmegaError):
+        # A driver's refusal of a value raised from app code, as generated fields report it.
+        error = refused_value(error) or error  # type: ignore[arg-type]
     if isinstance(error, OmegaError):
         message, segments = error.message, list(error.path)
         if rename is not None:

@@ -31,7 +31,7 @@ def omega_max_rows(count: int) -> None:
     raise OverflowError("omega_max_rows")
 
 
-def _refused_value(error: Exception) -> OmegaError | None:
+def refused_value(error: Exception) -> OmegaError | None:
     """A database's refusal of a value (an invalid regular expression, say) as the client's
     error; anything else stays unexpected."""
     count = getattr(_exceeded, "count", None)
@@ -107,7 +107,7 @@ class Prepared:
             cursor.execute(self.sql, self.bind(variables))
             return cursor.fetchall()  # type: ignore[no-any-return]
         except Exception as error:
-            refused = _refused_value(error)
+            refused = refused_value(error)
             if refused is None:
                 raise
             raise refused from error

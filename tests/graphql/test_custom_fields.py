@@ -36,6 +36,13 @@ class Query:
         twoots = await app.scalar(select(func.count(Twoot.id)))
         return Stats(users=users, twoots=twoots)
 
+    @strawberry.field
+    async def twoot_count_by_user(
+        self, info: strawberry.Info[Context, None], user_name: str
+    ) -> int:
+        stmt = select(func.count(Twoot.id)).join(Twoot.user).where(User.user_name == user_name)
+        return int(await info.context.app.scalar(stmt))
+
 
 @strawberry.type
 class Mutation:
@@ -216,3 +223,20 @@ def test_merged_fields_beside_an_app_written_field_answer_whole(custom: OmegaCli
         "stats": {"users": 1},
         "twoot": [{"id": 1, "user": {"id": 1, "userName": "ann"}, "content": "hi"}],
     }
+
+
+def test_a_value_the_database_refuses_in_an_app_field_is_validation_failed(
+    custom: OmegaClient, custom_app: OmegaApp
+) -> None:
+    # PostgreSQL refuses NUL in text; SQLite stores it. Either way no `unexpected`.
+    for query in (
+        '{ twootCountByUser(userName: "a\\u0000b") }',
+        '{ user(where: {userName: {_eq: "a\\u0000b"}}) { id } }',
+    ):
+        body = custom.graphql_response(query)
+        if custom_app.database.is_sqlite:
+            assert "errors" not in body, body
+        else:
+            [error] = body["errors"]
+            assert error["extensions"]["code"] == "validation-failed", error
+            assert "NUL" in error["message"]
