@@ -7,7 +7,6 @@ the generated root fields resolved by the same plans.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +30,7 @@ from graphql.pyutils import is_awaitable
 
 from ..database import Database
 from ..errors import BadRequest, OmegaError
+from ..query.cache import LRU
 from ..query.caller import ANONYMOUS, Caller
 from ..query.engine import QueryEngine
 from ..registry import Registry
@@ -44,6 +44,8 @@ from .variables import ScalarSpec, coerce_variables, plain_variables, scalar_spe
 
 # Documents from this many characters on are parsed off the event loop.
 _LARGE_DOCUMENT = 32 * 1024
+# Characters of query text the document cache keeps per entry of its size, on average.
+_TEXT_PER_DOCUMENT = 2048
 
 
 @dataclass
@@ -58,17 +60,6 @@ class Document:
     structural: tuple[str, ...] = ()
     params: tuple[str, ...] = ()
     plans: dict[tuple[Any, ...], list[tuple[str, RootPlan | str]]] = field(default_factory=dict)
-
-
-class LRU(OrderedDict[Any, Any]):
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-
-    def put(self, key: Any, value: Any) -> None:
-        self[key] = value
-        if len(self) > self.size:
-            self.popitem(last=False)
 
 
 class GraphQLEngine:
@@ -89,8 +80,9 @@ class GraphQLEngine:
         self.writes = writes
         self.planner = Planner(registry, queries, writes)
         self.schema: GraphQLSchema | None = None
-        self._documents: LRU = LRU(cache_size)
-        self._field_plans: LRU = LRU(cache_size * 4)
+        # Bounded by query text too: a parsed document holds tens of bytes per character.
+        self._documents = LRU(cache_size, cache_size * _TEXT_PER_DOCUMENT)
+        self._field_plans = LRU(cache_size * 4)
         self.cache_size = cache_size
         self.limits = limits or GraphQLLimits()
 
@@ -166,7 +158,7 @@ class GraphQLEngine:
             return self.document(query, operation_name)
         doc = await anyio.to_thread.run_sync(self._parse, query, operation_name)
         if isinstance(doc, Document):
-            self._documents.put((query, operation_name), doc)
+            self._documents.put((query, operation_name), doc, len(query))
         return doc
 
     def document(
@@ -180,7 +172,7 @@ class GraphQLEngine:
             return found  # type: ignore[no-any-return]
         doc = self._parse(query, operation_name)
         if isinstance(doc, Document):
-            self._documents.put(cache_key, doc)
+            self._documents.put(cache_key, doc, len(query))
         return doc
 
     def _parse(self, query: str, operation_name: str | None) -> Document | list[dict[str, Any]]:

@@ -107,6 +107,14 @@ def omega(definition: Any) -> Any:
     return (definition.extensions or {}).get("omega")
 
 
+def _bindable(type_: Any) -> bool:
+    """Whether a variable of this type binds as a statement parameter: scalars but
+    booleans (``_isNull`` shapes the query) and enums (orderings, columns do)."""
+    return (
+        is_leaf_type(type_) and not isinstance(type_, GraphQLEnumType) and type_.name != "Boolean"
+    )
+
+
 class Translator:
     """Translates the fields of one operation, given its variables and fragments."""
 
@@ -140,11 +148,10 @@ class Translator:
                 return ABSENT
             if self.variables[name] is None:
                 return None
-            if (
-                is_leaf_type(nullable)
-                and not isinstance(nullable, GraphQLEnumType)
-                and nullable.name != "Boolean"
-            ):  # type: ignore[union-attr]
+            if _bindable(nullable) or (
+                # A list of scalars (``_in``) binds as one value: any length, one plan.
+                isinstance(nullable, GraphQLList) and _bindable(get_nullable_type(nullable.of_type))  # type: ignore[type-var]
+            ):
                 return Param(name)
             return self.variable(name)
         if isinstance(node, NullValueNode):

@@ -7,7 +7,6 @@ Every surface reads through here: GraphQL root fields, REST lists and pages, liv
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -16,6 +15,7 @@ import orjson
 
 from ..registry import ModelInfo, Registry
 from .boolexp import And, BoolExp, Not, Or, Related
+from .cache import LRU
 from .compile import Compiler
 from .continuation import Continuation, continuations
 from .execute import Prepared
@@ -61,6 +61,10 @@ class ReadPlan:
             return "null"
         return str(texts[0])
 
+    def weight(self) -> int:
+        """About how much memory the plan holds: its SQL and bound values, as text."""
+        return self.prepared.weight() + sum(c.prepared.weight() for c in self.then)
+
     def texts(self, connection: Any, variables: Mapping[str, Any] = _NO_VARIABLES) -> list[str]:
         """The JSON text of each row."""
         rows = self.prepared.rows(connection, variables)
@@ -90,8 +94,8 @@ class QueryEngine:
         self.max_rows = max_rows
         self.dialect = dialect
         self.reader = reader
-        self._plans: OrderedDict[ReadRequest, ReadPlan] = OrderedDict()
-        self._cache_size = cache_size
+        # Weighed by SQL text and bound values: literals can be large.
+        self._plans = LRU(cache_size, cache_size * 2048)
 
     def use(self, dialect: Any, reader: Reader | None) -> None:
         """Serve another database; plans compiled for the old one are dropped."""
@@ -106,17 +110,14 @@ class QueryEngine:
         """
         if cache:
             try:
-                found = self._plans.get(request)
+                found = self._plans.use(request)
             except TypeError:  # an unhashable literal somewhere: compile without caching
                 return self._compile(request)
             if found is not None:
-                self._plans.move_to_end(request)
-                return found
+                return found  # type: ignore[no-any-return]
         plan = self._compile(request)
         if cache:
-            self._plans[request] = plan
-            if len(self._plans) > self._cache_size:
-                self._plans.popitem(last=False)
+            self._plans.put(request, plan, plan.weight())
         return plan
 
     async def read(self, request: ReadRequest, variables: Mapping[str, Any] = _NO_VARIABLES) -> str:

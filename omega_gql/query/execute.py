@@ -71,6 +71,17 @@ class Prepared:
             ):
                 self._defaults[name] = fn(self._defaults[name])
 
+    def weight(self) -> int:
+        """The length of the SQL and of the bound values, a measure of memory held."""
+        return len(self.sql) + sum(
+            len(value)
+            if isinstance(value, (str, bytes))
+            else 16 * len(value)
+            if isinstance(value, (list, tuple))
+            else 8
+            for value in self._defaults.values()
+        )
+
     def bind(self, variables: Mapping[str, Any]) -> Any:
         """The DB-API parameters for one execution with these variable values."""
         values = self._defaults
@@ -98,7 +109,11 @@ class Prepared:
     def _list(self, spec: ParamSpec, items: Any) -> Any:
         column = spec.column
         values = [coerce(column, v) if column is not None else v for v in items]
-        return orjson.dumps(values).decode() if self._json_lists else values
+        if not self._json_lists:
+            return values
+        if spec.item is not None:
+            values = [spec.item(v) for v in values]
+        return orjson.dumps(values).decode()
 
     def rows(self, connection: Any, variables: Mapping[str, Any]) -> list[Any]:
         """Execute on a DB-API connection and fetch every row."""

@@ -5,11 +5,13 @@ The base of ``Compiler``; writes use it alone for their ``where``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BooleanClauseList, Grouping
 
@@ -41,6 +43,8 @@ class ParamSpec:
     is_list: bool = False
     is_page: bool = False
     maximum: int | None = None  # of a page value: ``max_rows`` for a limit
+    #: SQLite's storage form of one list item, before the list is sent as JSON text
+    item: Callable[[Any], Any] | None = None
 
 
 Table = sa.TableClause | sa.Alias
@@ -265,7 +269,7 @@ class Filters:
 
     def bind_list(self, col: Any, sa_col: Expr, value: Param) -> Expr:
         """``column IN <list given at execution>``, one statement for any list length."""
-        self.params[value.name] = ParamSpec(col, is_list=True)
+        self.params[value.name] = ParamSpec(col, is_list=True, item=self.storage(sa_col))
         name = f"v_{value.name}"
         if self.json.sqlite:
             items = sa.func.json_each(sa.bindparam(name, None, type_=sa.String, required=False))
@@ -275,9 +279,22 @@ class Filters:
         array = sa.bindparam(name, None, type_=ARRAY(sa_col.type), required=False)
         return sa_col == sa.any_(array)
 
+    def storage(self, sa_col: Expr) -> Callable[[Any], Any] | None:
+        """How SQLite stores a value of ``sa_col``'s type (dates and times as text), for
+        values sent inside a JSON list rather than bound one by one."""
+        if not self.json.sqlite:
+            return None
+        process = sa_col.type.dialect_impl(_SQLITE).bind_processor(_SQLITE)
+        if process is None:
+            return None
+        return lambda value: None if value is None else process(value)
+
     def list_value(self, sa_col: Expr, values: list[Any]) -> Expr:
         """``column IN <values>``, the values bound as one parameter."""
         if self.json.sqlite:
+            store = self.storage(sa_col)
+            if store is not None:
+                values = [store(v) for v in values]
             text = orjson.dumps(values, default=str).decode()
             items = sa.func.json_each(sa.bindparam(None, text, type_=sa.String))
             return sa_col.in_(sa.select(sa.column("value")).select_from(items))
@@ -309,6 +326,7 @@ def _balanced(combine: Any, items: list[Expr]) -> Expr:
 
 
 _GROUP = 16
+_SQLITE = sqlite.dialect()
 # Lists longer than this are bound as one parameter rather than one per item.
 _INLINE_ITEMS = 32
 
