@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from graphql import print_schema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -47,9 +46,3 @@ def test_generated_documents_are_answered_without_server_errors(seed: OmegaClien
             assert error["extensions"]["code"] in CODES, (document, error)
 
     answered()
-
-
-@pytest.fixture(autouse=True)
-def _quiet_hypothesis(monkeypatch: pytest.MonkeyPatch) -> None:
-    # No example database on disk: each run is the same bounded, derandomized run.
-    monkeypatch.setenv("HYPOTHESIS_STORAGE_DIRECTORY", "/nonexistent-hypothesis-dir")
