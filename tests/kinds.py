@@ -1,4 +1,4 @@
-"""A model with one column of every supported kind, for round-trip tests."""
+"""Models of every supported column kind and key shape, for round-trip tests."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ from omega_gql.orm import (
     Date,
     DateTime,
     Float,
+    ForeignKey,
     Integer,
     Model,
     Numeric,
     String,
+    Table,
+    relationship,
 )
 
 
@@ -37,3 +40,35 @@ class Membership(Model):
     team = Column(String, primary_key=True)
     member = Column(String, primary_key=True)
     role = Column(String, nullable=False)
+
+
+sample_table = Table(
+    "sample",
+    Model.metadata,
+    Column("sensor", String, nullable=False),
+    Column("taken_at", DateTime, nullable=False),
+    Column("value", Float),
+)
+
+
+class Sample(Model):
+    """A table without a primary-key constraint, keyed by the mapper (as views are)."""
+
+    __table__ = sample_table
+    __mapper_args__ = {"primary_key": [sample_table.c.sensor, sample_table.c.taken_at]}
+
+
+class Author(Model):
+    __tablename__ = "author"
+    id = Column(Integer, primary_key=True)
+    name = Column(String, nullable=False)
+    detail = relationship("AuthorDetail", uselist=False, back_populates="author")
+
+
+class AuthorDetail(Model):
+    """The child side of a one-to-one: its key is also its foreign key to the author."""
+
+    __tablename__ = "author_detail"
+    id = Column(Integer, ForeignKey("author.id"), primary_key=True)
+    bio = Column(String, nullable=False)
+    author = relationship(Author, back_populates="detail")

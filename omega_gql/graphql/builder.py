@@ -81,13 +81,18 @@ def root_fields(
             f'fetch data from the table: "{t}" using primary key columns',
         ),
     }
-    conflict = {
-        n.field("on_conflict"): GraphQLArgument(
-            types.on_conflict(info),
-            description="upsert condition",
-            extensions={"omega": "on_conflict"},
-        )
-    }
+    # Without a unique constraint there is nothing to upsert on: no onConflict, as in Hasura.
+    conflict = (
+        {
+            n.field("on_conflict"): GraphQLArgument(
+                types.on_conflict(info),
+                description="upsert condition",
+                extensions={"omega": "on_conflict"},
+            )
+        }
+        if info.uniques
+        else {}
+    )
     update_args = {
         "_set": GraphQLArgument(
             types.set_input(info),

@@ -249,16 +249,20 @@ class InputTypes:
 
         def make() -> GraphQLInputObjectType:
             data = nn(list_of(self.insert_input(info))) if is_array else nn(self.insert_input(info))
-            return GraphQLInputObjectType(
-                self.n.type(info.table, kind),
-                lambda: {
-                    "data": GraphQLInputField(data, extensions={"omega": "data"}),
-                    self.n.field("on_conflict"): GraphQLInputField(
+
+            def fields() -> dict[str, GraphQLInputField]:
+                out = {"data": GraphQLInputField(data, extensions={"omega": "data"})}
+                if info.uniques:
+                    out[self.n.field("on_conflict")] = GraphQLInputField(
                         self.on_conflict(info),
                         description="upsert condition",
                         extensions={"omega": "on_conflict"},
-                    ),
-                },
+                    )
+                return out
+
+            return GraphQLInputObjectType(
+                self.n.type(info.table, kind),
+                fields,
                 description=f"input type for inserting {'array' if is_array else 'object'} "
                 f'relation for remote table "{info.table}"',
             )

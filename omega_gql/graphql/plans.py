@@ -191,12 +191,12 @@ class Planner:
             rows = args["objects"] if kind == "insert" else args["object"]
             input_type: GraphQLInputObjectType = get_named_type(rows.type)  # type: ignore[assignment]
             values = rows.value if kind == "insert" else [rows.value]
-            conflict = args["on_conflict"]
+            conflict = args.get("on_conflict")
             requests.append(
                 Insert(
                     info.table,
                     tuple(tr.insert_rows(input_type, values)),
-                    tr.on_conflict(conflict.type, conflict.value),
+                    tr.on_conflict(conflict.type, conflict.value) if conflict else None,
                     returning,
                     caller,
                 )

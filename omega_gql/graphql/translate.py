@@ -438,10 +438,10 @@ class Translator:
                 data_type: GraphQLInputObjectType = get_named_type(parts["data"].type)  # type: ignore[assignment]
                 data = parts["data"].value
                 rows = data if isinstance(data, list) else [data]
-                conflict = parts["on_conflict"]
+                conflict = parts.get("on_conflict")
                 out[attr] = Nested(
                     tuple(self.insert_row(data_type, r) for r in rows),
-                    self.on_conflict(conflict.type, conflict.value),
+                    self.on_conflict(conflict.type, conflict.value) if conflict else None,
                 )
         return out
 

@@ -56,11 +56,9 @@ class RelationInfo:
     target: str
     is_array: bool
     pairs: tuple[tuple[str, str], ...]
-
-    @property
-    def owns_foreign_key(self) -> bool:
-        """True when the local side holds the foreign key (a many-to-one)."""
-        return not self.is_array
+    #: the local side holds the foreign key (a many-to-one); an object relationship without
+    #: it is a one-to-one whose related row refers to this one
+    owns_foreign_key: bool = True
 
 
 @dataclass(frozen=True)

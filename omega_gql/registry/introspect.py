@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapper, RelationshipProperty
+from sqlalchemy.orm import MANYTOONE, Mapper, RelationshipProperty
 
 from ..errors import ConfigurationError
 from .info import ColumnInfo, ColumnKind, ModelInfo, RelationInfo, UniqueInfo
@@ -60,6 +60,9 @@ def introspect(cls: type) -> ModelInfo:
         col: prop.key for prop in mapper.column_attrs for col in prop.columns
     }
 
+    # The mapper's key: the table's, or one given by ``__mapper_args__ = {"primary_key":
+    # [...]}`` for a table (or view) without a primary-key constraint.
+    key_columns = [c for c in mapper.primary_key if c in attr_of]
     columns = []
     for prop in mapper.column_attrs:
         col = prop.columns[0]
@@ -76,21 +79,27 @@ def introspect(cls: type) -> ModelInfo:
                 has_default=bool(
                     col.default is not None or col.server_default is not None or autoinc
                 ),
-                primary_key=bool(col.primary_key),
+                primary_key=col in key_columns,
             )
         )
-    if not table.primary_key.columns:
-        raise ConfigurationError(f"{name}: a model needs a primary key")
-    primary_key = tuple(attr_of[c] for c in table.primary_key.columns)
+    if not key_columns:
+        raise ConfigurationError(
+            f"{name}: a model needs a primary key. Possible fix: mark its key columns "
+            "primary_key=True, or name them in __mapper_args__ = {'primary_key': [...]}"
+        )
+    primary_key = tuple(attr_of[c] for c in key_columns)
 
     relations = []
     for rel in mapper.relationships:
         relations.append(_relation(name, rel, attr_of))
 
     pk_name = table.primary_key.name
-    uniques = [
-        UniqueInfo(pk_name if isinstance(pk_name, str) else f"{table.name}_pkey", primary_key)
-    ]
+    # A key only the mapper knows has no constraint an upsert could name.
+    uniques = (
+        [UniqueInfo(pk_name if isinstance(pk_name, str) else f"{table.name}_pkey", primary_key)]
+        if table.primary_key.columns
+        else []
+    )
     for cons in table.constraints:
         if isinstance(cons, sa.UniqueConstraint):
             cols = tuple(attr_of[c] for c in cons.columns)
@@ -129,4 +138,5 @@ def _relation(
         target=target_mapper.local_table.name,  # type: ignore[attr-defined]
         is_array=bool(rel.uselist),
         pairs=pairs,
+        owns_foreign_key=rel.direction is MANYTOONE,
     )

@@ -70,9 +70,11 @@ def _insert_one(
         row = {k: _as_nested(info, k, v) for k, v in row.items()}
     for name in related:
         nested = row[name]
-        if not info.relation(name).is_array:
-            if not isinstance(nested, Nested) or len(nested.rows) != 1:
-                raise ValidationFailed(f"{name!r} takes one object", path=(*path, name))
+        relation = info.relation(name)
+        if not relation.is_array and (not isinstance(nested, Nested) or len(nested.rows) != 1):
+            raise ValidationFailed(f"{name!r} takes one object", path=(*path, name))
+        if relation.owns_foreign_key:
+            # The related row first: this row's foreign key is filled from it.
             target = unit.registry.target(info, name)
             for local, _ in info.relation(name).pairs:
                 if local in row:
@@ -121,7 +123,8 @@ def _insert_one(
         unit.record(info, "insert", [pk])
 
     for name in related:
-        if info.relation(name).is_array:
+        # Rows referring to this one (an array, or a one-to-one's other side) come after it.
+        if not info.relation(name).owns_foreign_key:
             _insert_children(unit, info, name, row[name], stored, (*path, name))
     return pk, written, stored
 
