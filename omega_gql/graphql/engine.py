@@ -60,6 +60,7 @@ class Document:
     structural: tuple[str, ...] = ()
     params: tuple[str, ...] = ()
     plans: dict[tuple[Any, ...], list[tuple[str, RootPlan | str]]] = field(default_factory=dict)
+    large: bool = False  # parsed and planned off the event loop
 
 
 class GraphQLEngine:
@@ -108,7 +109,7 @@ class GraphQLEngine:
     ) -> bytes:
         """The JSON response body of one GraphQL request."""
         try:
-            doc = self._documents.get((query, operation_name))
+            doc = self._documents.use((query, operation_name))
             if doc is None:
                 doc = await self._document_off_loop(query, operation_name)
             if isinstance(doc, list):
@@ -129,7 +130,12 @@ class GraphQLEngine:
                 return orjson.dumps({"errors": [error_dict(e) for e in coerced]})
             if not doc.generated_only:
                 return await self._execute_general(doc, coerced, context)
-            plans = self._plans(doc, coerced, _caller_of(context))
+            caller = _caller_of(context)
+            if doc.large:
+                # Planning a huge document takes long: not on the loop.
+                plans = await anyio.to_thread.run_sync(self._plans, doc, coerced, caller)
+            else:
+                plans = self._plans(doc, coerced, caller)
             parts = await self._run(plans, coerced, op == OperationType.MUTATION)
         except (OmegaError, GraphQLError) as error:
             return orjson.dumps({"data": None, "errors": [error_dict(error, None, self.rename)]})
@@ -167,7 +173,7 @@ class GraphQLEngine:
         if not query or not isinstance(query, str):
             raise BadRequest("the request has no GraphQL query")
         cache_key = (query, operation_name)
-        found = self._documents.get(cache_key)
+        found = self._documents.use(cache_key)
         if found is not None:
             return found  # type: ignore[no-any-return]
         doc = self._parse(query, operation_name)
@@ -215,7 +221,9 @@ class GraphQLEngine:
             ):
                 generated = False
         specs = scalar_specs(self.schema, tuple(operation.variable_definitions or ()))
-        return Document(document, operation, fragments, generated, specs)
+        doc = Document(document, operation, fragments, generated, specs)
+        doc.large = len(query) >= _LARGE_DOCUMENT
+        return doc
 
     def _plans(
         self, doc: Document, variables: Mapping[str, Any], caller: Caller

@@ -3,6 +3,7 @@ a few documents carrying huge literals must not pin hundreds of megabytes."""
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from typing import Any
 
@@ -17,31 +18,33 @@ class LRU(OrderedDict[Any, Any]):
         self.budget = budget
         self.weight = 0
         self._weights: dict[Any, int] = {}
+        # Huge documents are planned on worker threads, which fill the caches too.
+        self._lock = threading.Lock()
 
     def use(self, key: Any) -> Any:
         """The entry of ``key`` (None when absent), now the most recently used."""
-        found = self.get(key)
-        if found is not None:
-            self.move_to_end(key)
-        return found
+        with self._lock:
+            found = self.get(key)
+            if found is not None:
+                self.move_to_end(key)
+            return found
 
     def put(self, key: Any, value: Any, weight: int = 0) -> None:
         if self.budget is not None and weight > self.budget:
             return
-        self.pop_weight(key)
-        self[key] = value
-        self._weights[key] = weight
-        self.weight += weight
-        while len(self) > self.size or (self.budget is not None and self.weight > self.budget):
-            oldest, _ = self.popitem(last=False)
-            self.weight -= self._weights.pop(oldest, 0)
-
-    def pop_weight(self, key: Any) -> None:
-        if key in self:
-            del self[key]
-            self.weight -= self._weights.pop(key, 0)
+        with self._lock:
+            if key in self:
+                del self[key]
+                self.weight -= self._weights.pop(key, 0)
+            self[key] = value
+            self._weights[key] = weight
+            self.weight += weight
+            while len(self) > self.size or (self.budget is not None and self.weight > self.budget):
+                oldest, _ = self.popitem(last=False)
+                self.weight -= self._weights.pop(oldest, 0)
 
     def clear(self) -> None:
-        super().clear()
-        self._weights.clear()
-        self.weight = 0
+        with self._lock:
+            super().clear()
+            self._weights.clear()
+            self.weight = 0
