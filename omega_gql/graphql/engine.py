@@ -270,7 +270,10 @@ class GraphQLEngine:
             for key, plan in plans
         ]
         # Inside the unit of work: a mutation whose answer is too large writes nothing.
-        check_response(sum(len(text) for _, text in texts), self.limits)
+        size = 0
+        for _, text in texts:
+            size += len(text)
+        check_response(size, self.limits)
         return texts
 
     # ---- general execution ------------------------------------------------------------

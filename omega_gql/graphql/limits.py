@@ -65,7 +65,7 @@ def check_response(size: int, limits: GraphQLLimits) -> None:
 
 def check_variables(variables: Mapping[str, Any], max_list_length: int) -> None:
     """Raise ``LimitExceeded`` when a variable holds a list longer than the limit."""
-    stack: list[Any] = list(variables.values())
+    stack: list[Any] = [v for v in variables.values() if isinstance(v, (list, dict))]
     while stack:
         value = stack.pop()
         if isinstance(value, list):

@@ -23,11 +23,13 @@ class LRU(OrderedDict[Any, Any]):
 
     def use(self, key: Any) -> Any:
         """The entry of ``key`` (None when absent), now the most recently used."""
-        with self._lock:
-            found = self.get(key)
-            if found is not None:
+        found = self.get(key)
+        if found is not None:
+            try:  # no lock on the hot path: a thread's put may have just evicted it
                 self.move_to_end(key)
-            return found
+            except KeyError:
+                pass
+        return found
 
     def put(self, key: Any, value: Any, weight: int = 0) -> None:
         if self.budget is not None and weight > self.budget:
