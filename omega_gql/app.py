@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from graphql import GraphQLSchema, print_schema
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from .config import Settings
 from .database import Database
@@ -21,9 +21,11 @@ from .events import ChangeEvent
 from .graphql import Context, GraphQLEngine, build_schema
 from .graphql.limits import GraphQLLimits
 from .graphql.views import GraphQLHTTP
+from .graphql.ws import GraphQLWebSocket
 from .query.boolexp import TRUE, BoolExp, Compare, conjoin
 from .query.engine import QueryEngine
 from .query.jsonsql import SUPPORTED
+from .realtime import LiveHub
 from .registry import Naming, Registry, discover
 from .security import LoopbackOnly
 from .service import Delete, OnConflict, Update, WriteService, insert
@@ -39,6 +41,7 @@ class OmegaApp(Starlette):
         queries: the query engine every surface reads through.
         writes: the write service every surface writes through.
         graphql: the GraphQL executor; ``schema`` its schema.
+        live: the live reads subscribers share; ``sockets`` the WebSocket endpoint.
     """
 
     registry: Registry
@@ -47,6 +50,8 @@ class OmegaApp(Starlette):
     writes: WriteService
     graphql: GraphQLEngine
     schema: GraphQLSchema
+    live: LiveHub
+    sockets: GraphQLWebSocket
 
     def route(
         self, path: str, methods: Sequence[str] | None = None, name: str | None = None
@@ -161,6 +166,8 @@ def create_app(
     max_rows: int | None = None,
     max_response_size: int | None = None,
     statement_timeout: int | None = None,
+    max_subscriptions: int | None = None,
+    ws_init_timeout: int | None = None,
 ) -> OmegaApp:
     """Build the app serving every model found from ``import_name``.
 
@@ -179,7 +186,7 @@ def create_app(
         types: further strawberry types to include in the schema.
         database_url, naming, create_tables, pool_size, plan_cache_size, busy_timeout, debug,
             allow_remote, max_body_size, max_batch_size, max_depth, max_nodes, max_list_length,
-            max_rows, max_response_size, statement_timeout:
+            max_rows, max_response_size, statement_timeout, max_subscriptions, ws_init_timeout:
             settings; each defaults to its ``OMEGA_*`` environment variable (see ``Settings``).
     """
     package = (import_name or "omega").rpartition(".")[0] or import_name or "omega"
@@ -201,6 +208,8 @@ def create_app(
             "max_rows": max_rows,
             "max_response_size": max_response_size,
             "statement_timeout": statement_timeout,
+            "max_subscriptions": max_subscriptions,
+            "ws_init_timeout": ws_init_timeout,
         },
         default_database_url=f"sqlite:///{package.rpartition('.')[2]}.db",
     )
@@ -249,9 +258,22 @@ def create_app(
             omega.database.dispose()
 
     endpoint = GraphQLHTTP(engine, settings.max_body_size, settings.max_batch_size)
+    live = LiveHub()
+    writes.events.subscribe(live.changed)
+    sockets = GraphQLWebSocket(
+        engine,
+        live,
+        init_timeout=settings.ws_init_timeout / 1000,
+        max_message_size=settings.max_body_size,
+        max_subscriptions=settings.max_subscriptions,
+    )
     omega = OmegaApp(
         debug=settings.debug,
-        routes=[*routes, Route("/graphql", endpoint, methods=["GET", "POST"], name="graphql")],
+        routes=[
+            *routes,
+            Route("/graphql", endpoint, methods=["GET", "POST"], name="graphql"),
+            WebSocketRoute("/graphql", sockets, name="graphql-ws"),
+        ],
         lifespan=lifespan,
         middleware=[] if settings.allow_remote else [Middleware(LoopbackOnly)],
     )
@@ -260,6 +282,8 @@ def create_app(
     omega.queries = queries
     omega.writes = writes
     omega.graphql = engine
+    omega.live = live
+    omega.sockets = sockets
     omega.schema = schema
     return omega
 

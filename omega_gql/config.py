@@ -47,6 +47,8 @@ class Settings:
             without one that has more rows is refused rather than cut short.
         max_response_size: bytes of one response's data.
         statement_timeout: milliseconds one database statement may run.
+        max_subscriptions: operations one WebSocket may run at once.
+        ws_init_timeout: milliseconds a WebSocket client has to send ``connection_init``.
     """
 
     database_url: str = ""
@@ -65,6 +67,8 @@ class Settings:
     max_rows: int = 10_000
     max_response_size: int = 64 * 1024 * 1024
     statement_timeout: int = 30_000
+    max_subscriptions: int = 100
+    ws_init_timeout: int = 3000
 
     @classmethod
     def load(
@@ -88,7 +92,7 @@ class Settings:
         values.setdefault("database_url", default_database_url)
         settings = cls(**values)
         for f in fields(cls):
-            if (f.name.startswith("max_") or f.name == "statement_timeout") and not (
+            if (f.name.startswith("max_") or f.name.endswith("_timeout")) and not (
                 isinstance(getattr(settings, f.name), int) and getattr(settings, f.name) > 0
             ):
                 raise ConfigurationError(f"{f.name} must be a positive integer")

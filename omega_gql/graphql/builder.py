@@ -193,15 +193,18 @@ def build_schema(
         q, m = root_fields(types, info, resolver)
         query.update(q)
         mutation.update(m)
+    # Every generated query root field is also a live subscription, as in Hasura.
+    subscription = dict(query)
     extra: Sequence[GraphQLNamedType] = ()
     if custom is not None:
+        _merge(subscription, custom.subscription_type, "subscription")
         _merge(query, custom.query_type, "query")
         _merge(mutation, custom.mutation_type, "mutation")
         extra = [t for name, t in custom.type_map.items() if not name.startswith("__")]
     schema = GraphQLSchema(
         query=GraphQLObjectType("query_root", query),
         mutation=GraphQLObjectType("mutation_root", mutation) if mutation else None,
-        subscription=custom.subscription_type if custom is not None else None,
+        subscription=GraphQLObjectType("subscription_root", subscription),
         types=[t for t in extra if t.name not in ("Query", "Mutation", "Subscription")],
     )
     _check_names(schema, custom)

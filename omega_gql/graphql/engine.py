@@ -7,7 +7,7 @@ the generated root fields resolved by the same plans.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +38,7 @@ from ..service import WriteService
 from .builder import RootSpec
 from .errors import error_dict
 from .limits import GraphQLLimits, check_document, check_response, check_variables
-from .plans import Planner, RootPlan, WriteField
+from .plans import Planner, ReadField, RootPlan, WriteField
 from .translate import Translator, merged, omega, response_key
 from .variables import ScalarSpec, coerce_variables, plain_variables, scalar_specs
 
@@ -109,25 +109,13 @@ class GraphQLEngine:
     ) -> bytes:
         """The JSON response body of one GraphQL request."""
         try:
-            doc = self._documents.use((query, operation_name))
-            if doc is None:
-                doc = await self._document_off_loop(query, operation_name)
-            if isinstance(doc, list):
-                return orjson.dumps({"errors": doc})
+            prepared = await self._prepare(query, variables, operation_name)
+            if isinstance(prepared, bytes):
+                return prepared
+            doc, coerced = prepared
             op = doc.operation.operation
             if op == OperationType.SUBSCRIPTION:
                 raise BadRequest("subscriptions are served over WebSocket")
-            assert self.schema is not None
-            if variables:
-                check_variables(variables, self.limits.max_list_length)
-            coerced = coerce_variables(
-                self.schema,
-                tuple(doc.operation.variable_definitions or ()),
-                doc.variable_specs,
-                variables or {},
-            )
-            if isinstance(coerced, list):
-                return orjson.dumps({"errors": [error_dict(e) for e in coerced]})
             if not doc.generated_only:
                 return await self._execute_general(doc, coerced, context)
             caller = _caller_of(context)
@@ -137,21 +125,92 @@ class GraphQLEngine:
             else:
                 plans = self._plans(doc, coerced, caller)
             parts = await self._run(plans, coerced, op == OperationType.MUTATION)
-        except (OmegaError, GraphQLError) as error:
+        except Exception as error:  # noqa: BLE001 - every failure is reported, not raised
+            return self._failed(error)
+        return _data(parts)
+
+    def _failed(self, error: Exception) -> bytes:
+        if isinstance(error, (OmegaError, GraphQLError)):
             return orjson.dumps({"data": None, "errors": [error_dict(error, None, self.rename)]})
-        except Exception as error:  # noqa: BLE001 - any other failure is reported, not raised
-            return orjson.dumps({"data": None, "errors": [error_dict(error)]})
-        body = ",".join(f'"{key}":{value}' for key, value in parts)
-        return ('{"data":{' + body + "}}").encode()
+        return orjson.dumps({"data": None, "errors": [error_dict(error)]})
+
+    async def live(
+        self,
+        query: str | None,
+        variables: Mapping[str, Any] | None = None,
+        operation_name: str | None = None,
+        context: Any = None,
+    ) -> LiveRead | list[dict[str, Any]]:
+        """A subscription document as a live read (what makes it the same as another, how
+        to run it, the tables it reads), or the errors that refuse it."""
+        try:
+            prepared = await self._prepare(query, variables, operation_name)
+            if isinstance(prepared, bytes):
+                return orjson.loads(prepared)["errors"]  # type: ignore[no-any-return]
+            doc, coerced = prepared
+            if doc.operation.operation != OperationType.SUBSCRIPTION:
+                raise BadRequest("expected a subscription")
+            if not doc.generated_only:
+                raise BadRequest("only generated fields can be subscribed to")
+            caller = _caller_of(context)
+            plans = self._plans(doc, coerced, caller)
+        except (OmegaError, GraphQLError) as error:
+            return [error_dict(error, None, self.rename)]
+        tables: set[str] = set()
+        for _, plan in plans:
+            if isinstance(plan, ReadField):
+                tables |= plan.plan.tables
+        key = (query, operation_name, _freeze(dict(coerced)), caller)
+
+        async def run() -> bytes:
+            try:
+                return _data(await self._run(plans, coerced, False))
+            except Exception as error:  # noqa: BLE001 - reported to the subscribers
+                return self._failed(error)
+
+        return LiveRead(key, run, frozenset(tables))
+
+    async def _prepare(
+        self,
+        query: str | None,
+        variables: Mapping[str, Any] | None,
+        operation_name: str | None,
+    ) -> tuple[Document, Mapping[str, Any]] | bytes:
+        """The document and coerced variables of a request, or the response refusing it."""
+        doc = self._documents.use((query, operation_name))
+        if doc is None:
+            doc = await self._document_off_loop(query, operation_name)
+        if isinstance(doc, list):
+            return orjson.dumps({"errors": doc})
+        assert self.schema is not None
+        if variables:
+            check_variables(variables, self.limits.max_list_length)
+        coerced = coerce_variables(
+            self.schema,
+            tuple(doc.operation.variable_definitions or ()),
+            doc.variable_specs,
+            variables or {},
+        )
+        if isinstance(coerced, list):
+            return orjson.dumps({"errors": [error_dict(e) for e in coerced]})
+        return doc, coerced
+
+    def is_subscription(self, query: str, operation_name: str | None) -> bool:
+        """Whether ``query`` selects a subscription (False when it does not parse or
+        validate)."""
+        return self._operation(query, operation_name) == OperationType.SUBSCRIPTION
+
+    def _operation(self, query: str, operation_name: str | None) -> OperationType | None:
+        try:
+            doc = self.document(query, operation_name)
+        except OmegaError:
+            return None
+        return None if isinstance(doc, list) else doc.operation.operation
 
     def is_mutation(self, query: str, operation_name: str | None) -> bool:
         """Whether ``query`` selects a mutation (False when it does not parse or validate:
         executing it reports why)."""
-        try:
-            doc = self.document(query, operation_name)
-        except OmegaError:
-            return False
-        return not isinstance(doc, list) and doc.operation.operation == OperationType.MUTATION
+        return self._operation(query, operation_name) == OperationType.MUTATION
 
     # ---- documents and plans --------------------------------------------------------
 
@@ -357,6 +416,22 @@ class GraphQLEngine:
                 entry.plans.clear()
             entry.plans[_plan_key(doc_like, variables)] = plan
         return plan
+
+
+def _data(parts: list[tuple[str, str]]) -> bytes:
+    body = ",".join(f'"{key}":{value}' for key, value in parts)
+    return ('{"data":{' + body + "}}").encode()
+
+
+@dataclass(frozen=True)
+class LiveRead:
+    """A subscription as the realtime hub serves it: ``key`` is equal for requests that
+    must answer the same (document, variables, caller), ``run`` gives the current result
+    body, ``tables`` are those whose changes may change it."""
+
+    key: Any
+    run: Callable[[], Awaitable[bytes]]
+    tables: frozenset[str]
 
 
 class _RolledBack(Exception):

@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.e2e import slow_app
 from tests.e2e.test_server import OMEGA_RUN, serving
 from tests.service.test_busy import write_lock_held
 
@@ -40,7 +41,10 @@ SLOW_APP = [sys.executable, "-m", "omega_gql.cli", "run", "tests.e2e.slow_app:ap
 
 @pytest.mark.parametrize(
     ("method", "path", "answer"),
-    [("GET", "/slow-read", {"count": 1_500_000}), ("POST", "/slow-write", {"inserted": 15})],
+    [
+        ("GET", "/slow-read", {"count": slow_app.ROWS}),
+        ("POST", "/slow-write", {"inserted": slow_app.ROWS // 100_000}),
+    ],
     ids=["read", "write"],
 )
 @pytest.mark.parametrize("storage", ["file", "memory"])

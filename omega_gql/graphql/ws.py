@@ -1,0 +1,296 @@
+"""``/graphql`` over WebSocket: the ``graphql-transport-ws`` protocol (the graphql-ws
+library's PROTOCOL.md).
+
+Subscriptions to generated fields are live reads served by the realtime hub: the current
+result at once, then each changed one. Queries and mutations run once. Each socket has an
+outbox holding, per subscription, only the newest undelivered result: a slow client never
+delays the others and never piles up results; one that stays stuck is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from ..errors import LimitExceeded
+from ..realtime import LiveHub
+from .engine import GraphQLEngine, LiveRead
+from .errors import error_dict
+from .views import Context
+
+log = logging.getLogger("omega_gql.realtime")
+
+PROTOCOL = "graphql-transport-ws"
+
+
+class GraphQLWebSocket:
+    """The ASGI app serving ``engine``'s subscriptions, queries and mutations on sockets.
+
+    ``init_timeout``: seconds a client has to send ``connection_init`` (4408 after);
+    ``max_message_size``: bytes of one client message (4400 past it);
+    ``max_subscriptions``: operations one socket may have running at once;
+    ``send_timeout``: seconds a message may take to leave before the socket is closed.
+    """
+
+    def __init__(
+        self,
+        engine: GraphQLEngine,
+        hub: LiveHub,
+        *,
+        init_timeout: float = 3.0,
+        max_message_size: int = 10 * 1024 * 1024,
+        max_subscriptions: int = 100,
+        send_timeout: float = 10.0,
+    ) -> None:
+        self.engine = engine
+        self.hub = hub
+        self.init_timeout = init_timeout
+        self.max_message_size = max_message_size
+        self.max_subscriptions = max_subscriptions
+        self.send_timeout = send_timeout
+        self.open: set[_Connection] = set()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        websocket = WebSocket(scope, receive, send)
+        if PROTOCOL not in scope.get("subprotocols", ()):
+            # Refused in the handshake: the client asked for no protocol spoken here.
+            await websocket.close(code=4406, reason="Subprotocol not acceptable")
+            return
+        await websocket.accept(subprotocol=PROTOCOL)
+        connection = _Connection(self, websocket)
+        self.open.add(connection)
+        try:
+            await connection.serve()
+        finally:
+            self.open.discard(connection)
+
+
+class _Close(Exception):
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+class _Connection:
+    """One socket: its protocol state, its operations and its outbox."""
+
+    def __init__(self, server: GraphQLWebSocket, websocket: WebSocket) -> None:
+        self.server = server
+        self.websocket = websocket
+        self.context = Context(websocket.scope.get("app"), None)
+        self.acknowledged = False
+        self.initialised = False
+        #: running operations by id: how each is stopped
+        self.operations: dict[str, Callable[[], None]] = {}
+        self._control: deque[str] = deque()
+        self._latest: dict[str, str] = {}
+        self._ready = asyncio.Event()
+        self._closing: _Close | None = None
+
+    async def serve(self) -> None:
+        writer = asyncio.ensure_future(self._write())
+        timer = asyncio.ensure_future(self._expect_init())
+        try:
+            await self._read()
+        except _Close as close:
+            await self._close(close)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            for stop in list(self.operations.values()):
+                stop()
+            self.operations.clear()
+            timer.cancel()
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await writer
+            if self._closing is not None:
+                await self._close(self._closing)
+
+    # ---- reading ----------------------------------------------------------------------
+
+    async def _read(self) -> None:
+        while self._closing is None:
+            message = await self.websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            raw = message.get("text")
+            if raw is None:
+                raw = (message.get("bytes") or b"").decode("utf-8", "replace")
+            if len(raw) > self.server.max_message_size:
+                raise _Close(
+                    4400,
+                    f"Message exceeds {self.server.max_message_size:,} bytes (max_body_size)",
+                )
+            try:
+                parsed = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                raise _Close(4400, "Invalid message received: not JSON") from None
+            if not isinstance(parsed, dict) or not isinstance(parsed.get("type"), str):
+                raise _Close(4400, "Invalid message received: no type")
+            await self._handle(parsed)
+
+    async def _handle(self, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind == "connection_init":
+            if self.initialised:
+                raise _Close(4429, "Too many initialisation requests")
+            self.initialised = True
+            self.acknowledged = True
+            self._say({"type": "connection_ack"})
+        elif kind == "ping":
+            pong: dict[str, Any] = {"type": "pong"}
+            if isinstance(message.get("payload"), dict):
+                pong["payload"] = message["payload"]
+            self._say(pong)
+        elif kind == "pong":
+            pass
+        elif kind == "subscribe":
+            await self._subscribe(message)
+        elif kind == "complete":
+            op_id = message.get("id")
+            stop = self.operations.pop(op_id, None) if isinstance(op_id, str) else None
+            if stop is not None:
+                stop()
+                self._latest.pop(op_id, None)  # type: ignore[arg-type]
+        else:
+            raise _Close(4400, f"Invalid message received: unknown type {kind!r}")
+
+    async def _subscribe(self, message: dict[str, Any]) -> None:
+        if not self.acknowledged:
+            raise _Close(4401, "Unauthorized")
+        op_id, payload = message.get("id"), message.get("payload")
+        if not isinstance(op_id, str) or not op_id or not isinstance(payload, dict):
+            raise _Close(4400, "Invalid message received: subscribe needs an id and a payload")
+        query, variables = payload.get("query"), payload.get("variables")
+        name = payload.get("operationName")
+        if (
+            not isinstance(query, str)
+            or not (variables is None or isinstance(variables, dict))
+            or not (name is None or isinstance(name, str))
+        ):
+            raise _Close(4400, "Invalid message received: malformed subscribe payload")
+        if op_id in self.operations:
+            raise _Close(4409, f"Subscriber for {op_id} already exists")
+        if len(self.operations) >= self.server.max_subscriptions:
+            limit = LimitExceeded(
+                f"this connection already runs {len(self.operations)} operations",
+                "max_subscriptions",
+                self.server.max_subscriptions,
+            )
+            self._say({"id": op_id, "type": "error", "payload": [error_dict(limit)]})
+            return
+        engine = self.server.engine
+        if engine.is_subscription(query, name):
+            live = await engine.live(query, variables, name, self.context)
+            if not isinstance(live, LiveRead):
+                self._say({"id": op_id, "type": "error", "payload": live})
+                return
+            if op_id in self.operations:  # sent again while this one was being planned
+                raise _Close(4409, f"Subscriber for {op_id} already exists")
+            # Registered before joining: a shared live read delivers its last result at once.
+            self.operations[op_id] = _nothing
+            self.operations[op_id] = self.server.hub.join(
+                live.key, live.run, live.tables, lambda body: self._next(op_id, body)
+            )
+            return
+        task = asyncio.ensure_future(self._once(op_id, query, variables, name))
+
+        def stop() -> None:
+            task.cancel()
+
+        self.operations[op_id] = stop
+
+    async def _once(
+        self, op_id: str, query: str, variables: dict[str, Any] | None, name: str | None
+    ) -> None:
+        """A query or mutation: one result, then complete."""
+        body = await self.server.engine.execute(query, variables, name, self.context)
+        if self.operations.pop(op_id, None) is None:
+            return  # completed by the client meanwhile
+        parsed = orjson.loads(body)
+        if parsed.get("data") is None and parsed.get("errors") and "data" not in parsed:
+            self._say({"id": op_id, "type": "error", "payload": parsed["errors"]})
+            return
+        # In order, through the control queue: the result must precede its complete.
+        self._control.append(_frame(op_id, body))
+        self._say({"id": op_id, "type": "complete"})
+
+    async def _expect_init(self) -> None:
+        await asyncio.sleep(self.server.init_timeout)
+        if not self.initialised:
+            self._closing = _Close(4408, "Connection initialisation timeout")
+            # The reader is waiting for a message: closing ends it.
+            await self._close(self._closing)
+
+    # ---- writing ----------------------------------------------------------------------
+
+    def _say(self, message: dict[str, Any]) -> None:
+        self._control.append(orjson.dumps(message).decode())
+        self._ready.set()
+
+    def _next(self, op_id: str, body: bytes) -> None:
+        """Queue a result; one not yet sent is replaced: only the newest matters."""
+        if op_id not in self.operations and op_id not in self._latest:
+            return
+        self._latest[op_id] = _frame(op_id, body)
+        self._ready.set()
+
+    async def _write(self) -> None:
+        while True:
+            await self._ready.wait()
+            self._ready.clear()
+            while self._control or self._latest:
+                if self._control:
+                    frame = self._control.popleft()
+                else:
+                    op_id = next(iter(self._latest))
+                    frame = self._latest.pop(op_id)
+                try:
+                    await asyncio.wait_for(
+                        self.websocket.send_text(frame), self.server.send_timeout
+                    )
+                except TimeoutError:
+                    log.warning(
+                        "closing a WebSocket whose client read nothing for %.0f s",
+                        self.server.send_timeout,
+                    )
+                    self._closing = _Close(4408, "Client too slow")
+                    await self._close(self._closing)
+                    return
+                except Exception:  # noqa: BLE001 - the socket is gone; the reader ends too
+                    return
+
+    async def _close(self, close: _Close) -> None:
+        if self.websocket.application_state == WebSocketState.CONNECTED:
+            with contextlib.suppress(Exception):
+                await self.websocket.close(code=close.code, reason=close.reason)
+
+
+def _nothing() -> None:
+    pass
+
+
+def _frame(op_id: str, body: bytes) -> str:
+    """A ``next`` message around a result body, which is shared, never re-encoded."""
+    return '{"id":' + orjson.dumps(op_id).decode() + ',"type":"next","payload":' + _text(body) + "}"
+
+
+# The last result decoded: every subscriber of a live read gets the same bytes in turn.
+_decoded: tuple[bytes, str] = (b"", "")
+
+
+def _text(body: bytes) -> str:
+    global _decoded
+    if body is not _decoded[0]:
+        _decoded = (body, body.decode())
+    return _decoded[1]

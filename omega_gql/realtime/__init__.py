@@ -1,0 +1,8 @@
+"""Realtime: live reads shared by every subscriber of the same request, woken by change
+events. The GraphQL surface serves them over WebSocket."""
+
+from __future__ import annotations
+
+from .hub import Live, LiveHub, Sink
+
+__all__ = ["Live", "LiveHub", "Sink"]
