@@ -140,16 +140,17 @@ class GraphQLEngine:
         variables: Mapping[str, Any] | None = None,
         operation_name: str | None = None,
         context: Any = None,
-    ) -> LiveRead | list[dict[str, Any]]:
+    ) -> LiveRead | list[dict[str, Any]] | None:
         """A subscription document as a live read (what makes it the same as another, how
-        to run it, the tables it reads), or the errors that refuse it."""
+        to run it, the tables it reads), the errors that refuse it, or None for a query or
+        mutation (which ``execute`` runs)."""
         try:
             prepared = await self._prepare(query, variables, operation_name)
             if isinstance(prepared, bytes):
                 return orjson.loads(prepared)["errors"]  # type: ignore[no-any-return]
             doc, coerced = prepared
             if doc.operation.operation != OperationType.SUBSCRIPTION:
-                raise BadRequest("expected a subscription")
+                return None
             if not doc.generated_only:
                 raise BadRequest("only generated fields can be subscribed to")
             caller = _caller_of(context)
@@ -195,22 +196,14 @@ class GraphQLEngine:
             return orjson.dumps({"errors": [error_dict(e) for e in coerced]})
         return doc, coerced
 
-    def is_subscription(self, query: str, operation_name: str | None) -> bool:
-        """Whether ``query`` selects a subscription (False when it does not parse or
-        validate)."""
-        return self._operation(query, operation_name) == OperationType.SUBSCRIPTION
-
-    def _operation(self, query: str, operation_name: str | None) -> OperationType | None:
-        try:
-            doc = self.document(query, operation_name)
-        except OmegaError:
-            return None
-        return None if isinstance(doc, list) else doc.operation.operation
-
     def is_mutation(self, query: str, operation_name: str | None) -> bool:
         """Whether ``query`` selects a mutation (False when it does not parse or validate:
         executing it reports why)."""
-        return self._operation(query, operation_name) == OperationType.MUTATION
+        try:
+            doc = self.document(query, operation_name)
+        except OmegaError:
+            return False
+        return not isinstance(doc, list) and doc.operation.operation == OperationType.MUTATION
 
     # ---- documents and plans --------------------------------------------------------
 
@@ -359,7 +352,9 @@ class GraphQLEngine:
                 error_dict(e, list(e.path) if e.path else None, self.rename) for e in result.errors
             ]
         body = orjson.dumps(out)
-        check_response(len(body), self.limits)
+        if doc.operation.operation != OperationType.MUTATION:
+            # A mutation's answer was measured inside its transaction, before it committed.
+            check_response(len(body), self.limits)
         return body
 
     async def _general(

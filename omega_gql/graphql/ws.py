@@ -189,9 +189,8 @@ class _Connection:
             )
             self._say({"id": op_id, "type": "error", "payload": [error_dict(limit)]})
             return
-        engine = self.server.engine
-        if engine.is_subscription(query, name):
-            live = await engine.live(query, variables, name, self.context)
+        live = await self.server.engine.live(query, variables, name, self.context)
+        if live is not None:
             if not isinstance(live, LiveRead):
                 self._say({"id": op_id, "type": "error", "payload": live})
                 return
