@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -12,7 +13,8 @@ import sqlalchemy as sa
 from graphql import GraphQLSchema, print_schema
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 
 from .config import Settings
 from .database import Database
@@ -25,7 +27,7 @@ from .graphql.ws import GraphQLWebSocket
 from .query.boolexp import TRUE, BoolExp, Compare, conjoin
 from .query.engine import QueryEngine
 from .query.jsonsql import SUPPORTED
-from .realtime import LiveHub
+from .realtime import Broadcast, LiveHub
 from .registry import Naming, Registry, discover
 from .security import LoopbackOnly
 from .service import Delete, OnConflict, Update, WriteService, insert
@@ -42,6 +44,7 @@ class OmegaApp(Starlette):
         writes: the write service every surface writes through.
         graphql: the GraphQL executor; ``schema`` its schema.
         live: the live reads subscribers share; ``sockets`` the WebSocket endpoint.
+        broadcast: the channels shared by every process of the app (``broadcast_url``).
     """
 
     registry: Registry
@@ -52,6 +55,7 @@ class OmegaApp(Starlette):
     schema: GraphQLSchema
     live: LiveHub
     sockets: GraphQLWebSocket
+    broadcast: Broadcast
 
     def route(
         self, path: str, methods: Sequence[str] | None = None, name: str | None = None
@@ -135,6 +139,25 @@ class OmegaApp(Starlette):
             )
         )
 
+    async def publish(self, channel: str, payload: Any) -> None:
+        """Send ``payload`` (anything JSON can carry) to every listener of ``channel``, in
+        every process sharing the app's broadcast: ``await app.publish("presence", {...})``."""
+        _check_channel(channel)
+        await self.broadcast.publish(channel, orjson.dumps(payload))
+
+    def listen(
+        self, channel: str, maxsize: int = 100
+    ) -> contextlib.AbstractAsyncContextManager[AsyncIterator[Any]]:
+        """The payloads published on ``channel`` from now on, for a subscription field::
+
+            async with app.listen("presence") as payloads:
+                async for payload in payloads:
+                    yield payload
+
+        A reader more than ``maxsize`` payloads behind skips the oldest."""
+        _check_channel(channel)
+        return self.broadcast.messages(channel, maxsize)
+
     def on_change(self, callback: Callable[[ChangeEvent], Any]) -> None:
         """Call ``callback(event)`` (awaited when async) after every committed write: one
         event per table and operation of a transaction, in commit order. A callback that
@@ -148,9 +171,11 @@ def create_app(
     models: Sequence[type] | None = None,
     query: type | None = None,
     mutation: type | None = None,
+    subscription: type | None = None,
     types: Sequence[type] = (),
     routes: Sequence[BaseRoute] = (),
     database_url: str | None = None,
+    broadcast_url: str | None = None,
     naming: str | None = None,
     create_tables: bool | None = None,
     pool_size: int | None = None,
@@ -182,17 +207,21 @@ def create_app(
         import_name: the calling module's ``__name__``; models defined in or imported by it
             (or its sibling modules) are served.
         models: serve exactly these model classes instead of discovering them.
-        query, mutation: strawberry types whose fields join the generated root types.
+        query, mutation, subscription: strawberry types whose fields join the generated
+            root types (a subscription field is an async generator, often reading a
+            channel: ``app.listen``).
         types: further strawberry types to include in the schema.
-        database_url, naming, create_tables, pool_size, plan_cache_size, busy_timeout, debug,
-            allow_remote, max_body_size, max_batch_size, max_depth, max_nodes, max_list_length,
-            max_rows, max_response_size, statement_timeout, max_subscriptions, ws_init_timeout:
+        database_url, broadcast_url, naming, create_tables, pool_size, plan_cache_size,
+            busy_timeout, debug, allow_remote, max_body_size, max_batch_size, max_depth,
+            max_nodes, max_list_length, max_rows, max_response_size, statement_timeout,
+            max_subscriptions, ws_init_timeout:
             settings; each defaults to its ``OMEGA_*`` environment variable (see ``Settings``).
     """
     package = (import_name or "omega").rpartition(".")[0] or import_name or "omega"
     settings = Settings.load(
         {
             "database_url": database_url,
+            "broadcast_url": broadcast_url,
             "naming": naming,
             "create_tables": create_tables,
             "pool_size": pool_size,
@@ -240,7 +269,7 @@ def create_app(
         registry,
         names,
         engine.resolver,
-        _custom_schema(query, mutation, types),
+        _custom_schema(query, mutation, subscription, types),
     )
     engine.schema = schema
 
@@ -251,15 +280,24 @@ def create_app(
         # Objects built at start-up live for the whole run; keeping them out of the
         # collector's generations shortens full collections under load.
         gc.freeze()
+        await broadcast.start()
         try:
             yield
         finally:
             gc.unfreeze()
+            await broadcast.stop()
             omega.database.dispose()
 
     endpoint = GraphQLHTTP(engine, settings.max_body_size, settings.max_batch_size)
     live = LiveHub()
+    broadcast = Broadcast.from_url(settings.broadcast_url)
     writes.events.subscribe(live.changed)
+    # Other processes' writes wake this one's live reads too; after a broker outage every
+    # live read re-runs once, since events may have been lost meanwhile.
+    if broadcast.shared:
+        writes.events.subscribe(lambda event: broadcast.share(_CHANGES, event.encode()))
+    broadcast.listen(_CHANGES, lambda message: live.changed(ChangeEvent.decode(message)))
+    broadcast.on_reconnect.append(live.wake_all)
     sockets = GraphQLWebSocket(
         engine,
         live,
@@ -273,6 +311,10 @@ def create_app(
             *routes,
             Route("/graphql", endpoint, methods=["GET", "POST"], name="graphql"),
             WebSocketRoute("/graphql", sockets, name="graphql-ws"),
+            # GraphiQL's and the WebSocket client's files, shipped in the package.
+            Mount(
+                "/static/omega", StaticFiles(directory=STATIC, check_dir=False), name="omega-static"
+            ),
         ],
         lifespan=lifespan,
         middleware=[] if settings.allow_remote else [Middleware(LoopbackOnly)],
@@ -284,8 +326,22 @@ def create_app(
     omega.graphql = engine
     omega.live = live
     omega.sockets = sockets
+    omega.broadcast = broadcast
     omega.schema = schema
     return omega
+
+
+STATIC = Path(__file__).parent / "static"
+
+# The channel change events travel on between processes; app channels cannot start so.
+_CHANGES = "omega.changes"
+
+
+def _check_channel(channel: str) -> None:
+    if not isinstance(channel, str) or not channel or channel.startswith("omega."):
+        raise ConfigurationError(
+            f"channel {channel!r} is not allowed: use a non-empty name not starting with 'omega.'"
+        )
 
 
 def _where(where: BoolExp | Mapping[str, Any]) -> BoolExp:
@@ -299,9 +355,9 @@ def _where(where: BoolExp | Mapping[str, Any]) -> BoolExp:
 
 
 def _custom_schema(
-    query: type | None, mutation: type | None, types: Sequence[type]
+    query: type | None, mutation: type | None, subscription: type | None, types: Sequence[type]
 ) -> GraphQLSchema | None:
-    if query is None and mutation is None and not types:
+    if query is None and mutation is None and subscription is None and not types:
         return None
     import strawberry
 
@@ -311,7 +367,9 @@ def _custom_schema(
         def _placeholder(self) -> bool:
             return True
 
-    schema = strawberry.Schema(query=query or _Query, mutation=mutation, types=list(types))
+    schema = strawberry.Schema(
+        query=query or _Query, mutation=mutation, subscription=subscription, types=list(types)
+    )
     graphql_schema: GraphQLSchema = schema._schema
     if query is None:
         graphql_schema.query_type.fields.clear()  # type: ignore[union-attr]

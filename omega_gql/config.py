@@ -31,6 +31,9 @@ class Settings:
             ``OMEGA_PLAN_CACHE_SIZE``.
         busy_timeout: milliseconds a SQLite write waits for another process's write lock
             before answering ``database-busy``; ``OMEGA_BUSY_TIMEOUT``.
+        broadcast_url: where change events and channels are shared: ``memory://`` (one
+            process) or ``redis://host:port/db`` (several workers or hosts);
+            ``OMEGA_BROADCAST_URL``.
         debug: Starlette debug pages; ``OMEGA_DEBUG``.
         allow_remote: answer clients on other hosts; ``OMEGA_ALLOW_REMOTE``. Off by default:
             with no authentication configured, only this machine is served.
@@ -57,6 +60,7 @@ class Settings:
     pool_size: int = 20
     plan_cache_size: int = 512
     busy_timeout: int = 5000
+    broadcast_url: str = "memory://"
     debug: bool = False
     allow_remote: bool = False
     max_body_size: int = 10 * 1024 * 1024

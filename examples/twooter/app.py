@@ -1,15 +1,23 @@
-"""Twooter: users post short messages; everything but the chat entry is generated."""
+"""Twooter: users post short messages; everything but the chat page and presence is
+generated."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+from pathlib import Path
+
 import strawberry
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse
+from starlette.responses import JSONResponse, Response
+from starlette.templating import Jinja2Templates
 
 from omega_gql import Context, create_app, func, select
 from omega_gql.service import Nested, OnConflict
 
 from .models import Twoot, User
+from .presence import Presence
+
+presence = Presence()
 
 
 @strawberry.type
@@ -22,16 +30,41 @@ class Query:
         return int(await info.context.app.scalar(stmt))
 
 
-app = create_app(__name__, query=Query)
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Who is in the chat, each time someone comes or goes; `user` is counted "
+        "in while subscribed."
+    )
+    async def presence(
+        self, info: strawberry.Info[Context, None], user: str | None = None
+    ) -> AsyncGenerator[list[str], None]:
+        async for names in presence.follow(info.context.app, (user or "").strip()[:64] or None):
+            yield names
+
+
+app = create_app(__name__, query=Query, subscription=Subscription)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+STORED = "query($id: Int!) { twootByPk(id: $id) { id content postedAt user { id userName } } }"
+
+
+@app.route("/chat", methods=["GET"])
+async def chat_page(request: Request) -> Response:
+    """Two tabs on this page chat: the list is a live query, presence a channel."""
+    return templates.TemplateResponse(request, "chat.html", {"endpoint": "/graphql"})
 
 
 @app.route("/chat", methods=["POST"])
-async def chat(request: Request) -> PlainTextResponse:
-    """The curl-compatible chat entry: form fields ``user`` and ``message``."""
+async def chat(request: Request) -> Response:
+    """The curl-compatible chat entry: form fields ``user`` and ``message``; answers 201
+    with the stored message, or 400 naming the missing fields (nothing is written)."""
     form = await request.form()
-    user, message = str(form.get("user", "")).strip(), str(form.get("message", "")).strip()
-    if not user or not message:
-        return PlainTextResponse("both 'user' and 'message' are required\n", status_code=400)
-    author = Nested(({"user_name": user},), OnConflict("user_user_name_key"))
-    [(twoot_id,)] = await app.insert(Twoot, {"content": message, "user": author})
-    return PlainTextResponse(f"twoot {twoot_id} posted\n", status_code=201)
+    fields = {name: str(form.get(name, "")).strip() for name in ("user", "message")}
+    missing = {name: ["This field is required."] for name, value in fields.items() if not value}
+    if missing:
+        return JSONResponse(missing, status_code=400)
+    author = Nested(({"user_name": fields["user"]},), OnConflict("user_user_name_key"))
+    [(twoot_id,)] = await app.insert(Twoot, {"content": fields["message"], "user": author})
+    stored = await app.execute(STORED, {"id": twoot_id})
+    return JSONResponse(stored["data"]["twootByPk"], status_code=201)

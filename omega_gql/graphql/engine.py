@@ -7,7 +7,7 @@ the generated root fields resolved by the same plans.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from graphql import (
     execute,
     get_operation_ast,
     parse,
+    subscribe,
     validate,
 )
 from graphql.pyutils import is_awaitable
@@ -140,10 +141,11 @@ class GraphQLEngine:
         variables: Mapping[str, Any] | None = None,
         operation_name: str | None = None,
         context: Any = None,
-    ) -> LiveRead | list[dict[str, Any]] | None:
+    ) -> LiveRead | EventStream | list[dict[str, Any]] | None:
         """A subscription document as a live read (what makes it the same as another, how
-        to run it, the tables it reads), the errors that refuse it, or None for a query or
-        mutation (which ``execute`` runs)."""
+        to run it, the tables it reads), as the stream of an app-written subscription field,
+        the errors that refuse it, or None for a query or mutation (which ``execute``
+        runs)."""
         try:
             prepared = await self._prepare(query, variables, operation_name)
             if isinstance(prepared, bytes):
@@ -152,7 +154,7 @@ class GraphQLEngine:
             if doc.operation.operation != OperationType.SUBSCRIPTION:
                 return None
             if not doc.generated_only:
-                raise BadRequest("only generated fields can be subscribed to")
+                return await self._event_stream(doc, coerced, context)
             caller = _caller_of(context)
             plans = self._plans(doc, coerced, caller)
         except (OmegaError, GraphQLError) as error:
@@ -374,6 +376,42 @@ class GraphQLEngine:
         assert isinstance(result, ExecutionResult)
         return result
 
+    async def _event_stream(
+        self, doc: Document, variables: Mapping[str, Any], context: Any
+    ) -> EventStream | list[dict[str, Any]]:
+        assert self.schema is not None
+        source = subscribe(
+            self.schema,
+            doc.document,
+            context_value=context,
+            variable_values=dict(variables),
+            operation_name=doc.operation.name.value if doc.operation.name else None,
+            field_resolver=_by_response_key,
+        )
+        if is_awaitable(source):
+            source = await source  # type: ignore[misc]
+        if isinstance(source, ExecutionResult):
+            return [
+                error_dict(e, list(e.path) if e.path else None, self.rename)
+                for e in source.errors or ()
+            ]
+        return EventStream(self._encoded(source))  # type: ignore[arg-type]
+
+    async def _encoded(self, results: AsyncIterator[ExecutionResult]) -> AsyncIterator[bytes]:
+        try:
+            async for result in results:
+                out: dict[str, Any] = {"data": result.data}
+                if result.errors:
+                    out["errors"] = [
+                        error_dict(e, list(e.path) if e.path else None, self.rename)
+                        for e in result.errors
+                    ]
+                yield orjson.dumps(out)
+        finally:
+            close = getattr(results, "aclose", None)
+            if close is not None:
+                await close()
+
     def resolver(self, spec: RootSpec) -> Any:
         """The graphql-core resolver of a generated root field, for general execution."""
 
@@ -427,6 +465,14 @@ class LiveRead:
     key: Any
     run: Callable[[], Awaitable[bytes]]
     tables: frozenset[str]
+
+
+@dataclass(frozen=True)
+class EventStream:
+    """A subscription to an app-written field: each result body as its source yields it.
+    ``results.aclose()`` stops it."""
+
+    results: AsyncIterator[bytes]
 
 
 class _RolledBack(Exception):

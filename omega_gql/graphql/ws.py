@@ -1,5 +1,5 @@
 """``/graphql`` over WebSocket: the ``graphql-transport-ws`` protocol (the graphql-ws
-library's PROTOCOL.md).
+library's PROTOCOL.md) and the legacy ``graphql-ws`` one (subscriptions-transport-ws).
 
 Subscriptions to generated fields are live reads served by the realtime hub: the current
 result at once, then each changed one. Queries and mutations run once. Each socket has an
@@ -22,13 +22,14 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from ..errors import LimitExceeded
 from ..realtime import LiveHub
-from .engine import GraphQLEngine, LiveRead
+from .engine import EventStream, GraphQLEngine
 from .errors import error_dict
 from .views import Context
 
 log = logging.getLogger("omega_gql.realtime")
 
 PROTOCOL = "graphql-transport-ws"
+LEGACY = "graphql-ws"
 
 
 class GraphQLWebSocket:
@@ -37,7 +38,10 @@ class GraphQLWebSocket:
     ``init_timeout``: seconds a client has to send ``connection_init`` (4408 after);
     ``max_message_size``: bytes of one client message (4400 past it);
     ``max_subscriptions``: operations one socket may have running at once;
-    ``send_timeout``: seconds a message may take to leave before the socket is closed.
+    ``send_timeout``: seconds a message may take to leave before the socket is closed;
+    ``max_outbox``: messages of app-written subscriptions a socket may have waiting to
+    leave before it is closed as too slow (live results need no such bound: only the
+    newest of each waits); ``keep_alive``: seconds between the legacy protocol's ``ka``.
     """
 
     def __init__(
@@ -49,6 +53,8 @@ class GraphQLWebSocket:
         max_message_size: int = 10 * 1024 * 1024,
         max_subscriptions: int = 100,
         send_timeout: float = 10.0,
+        max_outbox: int = 1000,
+        keep_alive: float = 15.0,
     ) -> None:
         self.engine = engine
         self.hub = hub
@@ -56,16 +62,20 @@ class GraphQLWebSocket:
         self.max_message_size = max_message_size
         self.max_subscriptions = max_subscriptions
         self.send_timeout = send_timeout
+        self.max_outbox = max_outbox
+        self.keep_alive = keep_alive
         self.open: set[_Connection] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         websocket = WebSocket(scope, receive, send)
-        if PROTOCOL not in scope.get("subprotocols", ()):
+        offered = scope.get("subprotocols", ())
+        protocol = PROTOCOL if PROTOCOL in offered else LEGACY if LEGACY in offered else None
+        if protocol is None:
             # Refused in the handshake: the client asked for no protocol spoken here.
             await websocket.close(code=4406, reason="Subprotocol not acceptable")
             return
-        await websocket.accept(subprotocol=PROTOCOL)
-        connection = _Connection(self, websocket)
+        await websocket.accept(subprotocol=protocol)
+        connection = _Connection(self, websocket, legacy=protocol == LEGACY)
         self.open.add(connection)
         try:
             await connection.serve()
@@ -83,9 +93,12 @@ class _Close(Exception):
 class _Connection:
     """One socket: its protocol state, its operations and its outbox."""
 
-    def __init__(self, server: GraphQLWebSocket, websocket: WebSocket) -> None:
+    def __init__(self, server: GraphQLWebSocket, websocket: WebSocket, legacy: bool) -> None:
         self.server = server
         self.websocket = websocket
+        self.legacy = legacy
+        #: the type of a result message: ``next``, or ``data`` in the legacy protocol
+        self.result_type = "data" if legacy else "next"
         self.context = Context(websocket.scope.get("app"), None)
         self.acknowledged = False
         self.initialised = False
@@ -99,9 +112,11 @@ class _Connection:
     async def serve(self) -> None:
         writer = asyncio.ensure_future(self._write())
         timer = asyncio.ensure_future(self._expect_init())
+        self._keep_alive: asyncio.Task[None] | None = None
         try:
             await self._read()
         except _Close as close:
+            await self._drain()
             await self._close(close)
         except WebSocketDisconnect:
             pass
@@ -110,6 +125,8 @@ class _Connection:
                 stop()
             self.operations.clear()
             timer.cancel()
+            if self._keep_alive is not None:
+                self._keep_alive.cancel()
             writer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await writer
@@ -134,10 +151,19 @@ class _Connection:
             try:
                 parsed = orjson.loads(raw)
             except orjson.JSONDecodeError:
+                if self.legacy:
+                    self._say(_connection_error("Invalid message received: not JSON"))
+                    continue
                 raise _Close(4400, "Invalid message received: not JSON") from None
             if not isinstance(parsed, dict) or not isinstance(parsed.get("type"), str):
+                if self.legacy:
+                    self._say(_connection_error("Invalid message received: no type"))
+                    continue
                 raise _Close(4400, "Invalid message received: no type")
-            await self._handle(parsed)
+            if self.legacy:
+                await self._handle_legacy(parsed)
+            else:
+                await self._handle(parsed)
 
     async def _handle(self, message: dict[str, Any]) -> None:
         kind = message["type"]
@@ -158,12 +184,66 @@ class _Connection:
             await self._subscribe(message)
         elif kind == "complete":
             op_id = message.get("id")
-            stop = self.operations.pop(op_id, None) if isinstance(op_id, str) else None
-            if stop is not None:
-                stop()
-                self._latest.pop(op_id, None)  # type: ignore[arg-type]
+            if isinstance(op_id, str):
+                self._stop(op_id)
         else:
             raise _Close(4400, f"Invalid message received: unknown type {kind!r}")
+
+    async def _handle_legacy(self, message: dict[str, Any]) -> None:
+        """subscriptions-transport-ws: errors about one message are answered, not closed
+        on, as its servers do; but nothing runs before ``connection_init``."""
+        kind = message["type"]
+        op_id = message.get("id")
+        if kind == "connection_init":
+            if self.initialised:
+                raise _Close(4429, "Too many initialisation requests")
+            self.initialised = True
+            self.acknowledged = True
+            self._say({"type": "connection_ack"})
+            self._keep_alive = asyncio.ensure_future(self._send_keep_alive())
+        elif kind == "start":
+            if not self.acknowledged:
+                self._say(
+                    {
+                        "type": "error",
+                        "id": op_id,
+                        "payload": {"message": "Unauthorized: connection_init must come first"},
+                    }
+                )
+                raise _Close(4401, "Unauthorized")
+            if isinstance(op_id, str):
+                # As its reference server does: a start with a running id replaces it.
+                self._stop(op_id)
+            await self._subscribe(message)
+        elif kind == "stop":
+            if isinstance(op_id, str):
+                self._stop(op_id)
+        elif kind == "connection_terminate":
+            raise _Close(1000, "Terminated")
+        else:
+            self._say(
+                {
+                    "type": "error",
+                    "id": op_id,
+                    "payload": {"message": f"Invalid message received: unknown type {kind!r}"},
+                }
+            )
+
+    def _stop(self, op_id: str) -> None:
+        stop = self.operations.pop(op_id, None)
+        if stop is not None:
+            stop()
+            self._latest.pop(op_id, None)
+
+    async def _send_keep_alive(self) -> None:
+        while True:
+            self._say({"type": "ka"})
+            await asyncio.sleep(self.server.keep_alive)
+
+    def _error(self, op_id: str, errors: list[dict[str, Any]]) -> None:
+        """Refuse an operation: the errors in this protocol's shape (legacy: one error)."""
+        payload: Any = errors[0] if self.legacy and errors else errors
+        self._say({"id": op_id, "type": "error", "payload": payload})
 
     async def _subscribe(self, message: dict[str, Any]) -> None:
         if not self.acknowledged:
@@ -187,27 +267,57 @@ class _Connection:
                 "max_subscriptions",
                 self.server.max_subscriptions,
             )
-            self._say({"id": op_id, "type": "error", "payload": [error_dict(limit)]})
+            self._error(op_id, [error_dict(limit)])
             return
         live = await self.server.engine.live(query, variables, name, self.context)
         if live is not None:
-            if not isinstance(live, LiveRead):
-                self._say({"id": op_id, "type": "error", "payload": live})
+            if isinstance(live, list):
+                self._error(op_id, live)
                 return
             if op_id in self.operations:  # sent again while this one was being planned
+                if isinstance(live, EventStream):
+                    await live.results.aclose()  # type: ignore[attr-defined]
                 raise _Close(4409, f"Subscriber for {op_id} already exists")
+            if isinstance(live, EventStream):
+                self._start(op_id, self._stream(op_id, live))
+                return
             # Registered before joining: a shared live read delivers its last result at once.
             self.operations[op_id] = _nothing
             self.operations[op_id] = self.server.hub.join(
                 live.key, live.run, live.tables, lambda body: self._next(op_id, body)
             )
             return
-        task = asyncio.ensure_future(self._once(op_id, query, variables, name))
+        self._start(op_id, self._once(op_id, query, variables, name))
+
+    def _start(self, op_id: str, work: Any) -> None:
+        task = asyncio.ensure_future(work)
 
         def stop() -> None:
             task.cancel()
 
         self.operations[op_id] = stop
+
+    async def _stream(self, op_id: str, stream: EventStream) -> None:
+        """An app-written subscription: every result in order (its messages are events, not
+        states: none may be dropped), then complete when its source ends."""
+        try:
+            async for body in stream.results:
+                if op_id not in self.operations:
+                    return
+                if len(self._control) >= self.server.max_outbox:
+                    log.warning(
+                        "closing a WebSocket whose client fell %d messages behind",
+                        len(self._control),
+                    )
+                    self._closing = _Close(4408, "Client too slow")
+                    await self._close(self._closing)
+                    return
+                self._control.append(_frame(op_id, body, self.result_type))
+                self._ready.set()
+        finally:
+            await stream.results.aclose()  # type: ignore[attr-defined]
+        if self.operations.pop(op_id, None) is not None:
+            self._say({"id": op_id, "type": "complete"})
 
     async def _once(
         self, op_id: str, query: str, variables: dict[str, Any] | None, name: str | None
@@ -218,10 +328,10 @@ class _Connection:
             return  # completed by the client meanwhile
         parsed = orjson.loads(body)
         if parsed.get("data") is None and parsed.get("errors") and "data" not in parsed:
-            self._say({"id": op_id, "type": "error", "payload": parsed["errors"]})
+            self._error(op_id, parsed["errors"])
             return
         # In order, through the control queue: the result must precede its complete.
-        self._control.append(_frame(op_id, body))
+        self._control.append(_frame(op_id, body, self.result_type))
         self._say({"id": op_id, "type": "complete"})
 
     async def _expect_init(self) -> None:
@@ -241,7 +351,7 @@ class _Connection:
         """Queue a result; one not yet sent is replaced: only the newest matters."""
         if op_id not in self.operations and op_id not in self._latest:
             return
-        self._latest[op_id] = _frame(op_id, body)
+        self._latest[op_id] = _frame(op_id, body, self.result_type)
         self._ready.set()
 
     async def _write(self) -> None:
@@ -269,6 +379,12 @@ class _Connection:
                 except Exception:  # noqa: BLE001 - the socket is gone; the reader ends too
                     return
 
+    async def _drain(self, timeout: float = 1.0) -> None:
+        """Let what is already said leave (the error explaining a close), briefly."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self._control and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.01)
+
     async def _close(self, close: _Close) -> None:
         if self.websocket.application_state == WebSocketState.CONNECTED:
             with contextlib.suppress(Exception):
@@ -279,9 +395,22 @@ def _nothing() -> None:
     pass
 
 
-def _frame(op_id: str, body: bytes) -> str:
-    """A ``next`` message around a result body, which is shared, never re-encoded."""
-    return '{"id":' + orjson.dumps(op_id).decode() + ',"type":"next","payload":' + _text(body) + "}"
+def _frame(op_id: str, body: bytes, kind: str) -> str:
+    """A result message (``next`` or ``data``) around a result body, which is shared, never
+    re-encoded."""
+    return (
+        '{"id":'
+        + orjson.dumps(op_id).decode()
+        + ',"type":"'
+        + kind
+        + '","payload":'
+        + _text(body)
+        + "}"
+    )
+
+
+def _connection_error(message: str) -> dict[str, Any]:
+    return {"type": "connection_error", "payload": {"message": message}}
 
 
 # The last result decoded: every subscriber of a live read gets the same bytes in turn.

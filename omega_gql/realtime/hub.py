@@ -127,6 +127,11 @@ class LiveHub:
         for live in list(self._by_table.get(event.table, ())):
             live.wake()
 
+    def wake_all(self) -> None:
+        """Re-run every live read once: after events may have been lost (a broker reconnect)."""
+        for live in list(self.lives.values()):
+            live.wake()
+
     def stats(self) -> dict[str, Any]:
         """Counts of what the hub holds, to tell that nothing is left behind."""
         return {

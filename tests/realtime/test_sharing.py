@@ -108,7 +108,10 @@ def test_closed_sockets_leave_nothing_behind(served: tuple[OmegaApp, str]) -> No
         eventually(lambda: app.live.stats()["lives"] == 0)
 
 
-def test_the_gql_client_follows_a_live_query(served: tuple[OmegaApp, str]) -> None:
+@pytest.mark.parametrize("protocol", ["graphql-transport-ws", "graphql-ws"])
+def test_the_gql_client_follows_a_live_query(
+    served: tuple[OmegaApp, str], protocol: str
+) -> None:
     import asyncio
 
     from gql import Client, gql
@@ -119,7 +122,7 @@ def test_the_gql_client_follows_a_live_query(served: tuple[OmegaApp, str]) -> No
     async def follow() -> list[list[dict[str, Any]]]:
         transport = WebsocketsTransport(
             url=f"ws://{address}/graphql",
-            subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+            subprotocols=[protocol],
         )
         seen: list[list[dict[str, Any]]] = []
         async with Client(transport=transport) as session:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from examples.twooter.app import app
 from omega_gql.testing import OmegaClient, assert_schema_snapshot
 
@@ -15,9 +17,12 @@ def test_schema_matches_the_committed_snapshot() -> None:
 
 
 def test_chat_post_stores_a_twoot_and_creates_its_user_once(omega_client: OmegaClient) -> None:
-    for message in ("hello", "again"):
+    for n, message in enumerate(("hello", "again"), 1):
         response = omega_client.post("/chat", data={"user": "ann", "message": message})
         assert response.status_code == 201, response.text
+        stored = response.json()
+        assert stored.pop("postedAt")
+        assert stored == {"id": n, "content": message, "user": {"id": 1, "userName": "ann"}}
     data = omega_client.graphql(
         '{ user { userName twoots(orderBy: [{id: ASC}]) { content } } twootCountByUser(userName: "ann") }'
     )
@@ -27,10 +32,21 @@ def test_chat_post_stores_a_twoot_and_creates_its_user_once(omega_client: OmegaC
     }
 
 
-def test_chat_without_a_message_is_refused_and_stores_nothing(omega_client: OmegaClient) -> None:
-    response = omega_client.post("/chat", data={"user": "ann"})
+@pytest.mark.parametrize(
+    ("form", "errors"),
+    [
+        ({"user": "ann"}, {"message": ["This field is required."]}),
+        ({"user": "ann", "message": "   "}, {"message": ["This field is required."]}),
+        ({"message": "hi"}, {"user": ["This field is required."]}),
+        ({}, {"user": ["This field is required."], "message": ["This field is required."]}),
+    ],
+)
+def test_chat_with_a_missing_field_is_refused_and_stores_nothing(
+    omega_client: OmegaClient, form: dict[str, str], errors: dict[str, list[str]]
+) -> None:
+    response = omega_client.post("/chat", data=form)
     assert response.status_code == 400
-    assert "required" in response.text
+    assert response.json() == errors
     assert omega_client.graphql("{ twootAggregate { aggregate { count } } }") == {
         "twootAggregate": {"aggregate": {"count": 0}}
     }
