@@ -45,6 +45,22 @@ def need_postgres() -> None:
         pytest.skip(reason)
 
 
+REDIS_URL = os.environ.get("OMEGA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def need_redis() -> None:
+    """Skip (fail under CI=true) when the Redis server the tests use does not answer."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        reason = f"Redis at {REDIS_URL} is not reachable: {error.__class__.__name__}"
+        if IN_CI:
+            pytest.fail(f"{reason} (CI=true: Redis tests must run)")
+        pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """A PostgreSQL database of this test run's own, dropped at the end."""

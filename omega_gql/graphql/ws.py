@@ -216,8 +216,9 @@ class _Connection:
                 self._stop(op_id)
             await self._subscribe(message)
         elif kind == "stop":
-            if isinstance(op_id, str):
-                self._stop(op_id)
+            # As its reference server does, a stopped operation is answered complete.
+            if isinstance(op_id, str) and self._stop(op_id):
+                self._say({"id": op_id, "type": "complete"})
         elif kind == "connection_terminate":
             raise _Close(1000, "Terminated")
         else:
@@ -229,11 +230,14 @@ class _Connection:
                 }
             )
 
-    def _stop(self, op_id: str) -> None:
+    def _stop(self, op_id: str) -> bool:
+        """Stop the operation ``op_id``; whether one was running."""
         stop = self.operations.pop(op_id, None)
-        if stop is not None:
-            stop()
-            self._latest.pop(op_id, None)
+        if stop is None:
+            return False
+        stop()
+        self._latest.pop(op_id, None)
+        return True
 
     async def _send_keep_alive(self) -> None:
         while True:

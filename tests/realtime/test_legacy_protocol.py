@@ -59,7 +59,7 @@ def test_a_start_before_connection_init_is_refused_and_runs_nothing(server: str)
 
 def test_a_live_query_sends_data_until_stopped(server: str) -> None:
     with initialised(server) as ws:
-        start(ws, "live", "subscription { user(where: {userName: {_like: \"leg%\"}}) { userName } }")
+        start(ws, "live", 'subscription { user(where: {userName: {_like: "leg%"}}) { userName } }')
         assert receive(ws) == {"id": "live", "type": "data", "payload": {"data": {"user": []}}}
         graphql(server, 'mutation { insertUserOne(object: {userName: "legacy1"}) { id } }')
         assert receive(ws) == {
@@ -68,6 +68,7 @@ def test_a_live_query_sends_data_until_stopped(server: str) -> None:
             "payload": {"data": {"user": [{"userName": "legacy1"}]}},
         }
         send(ws, {"type": "stop", "id": "live"})
+        assert receive(ws) == {"id": "live", "type": "complete"}
         graphql(server, 'mutation { insertUserOne(object: {userName: "legacy2"}) { id } }')
         nothing_more(ws)
 
@@ -117,7 +118,7 @@ def test_connection_terminate_closes_the_socket(server: str) -> None:
 
 def test_a_start_with_a_running_id_replaces_that_operation(server: str) -> None:
     with initialised(server) as ws:
-        start(ws, "1", "subscription { user(limit: 1, where: {userName: {_eq: \"zz\"}}) { id } }")
+        start(ws, "1", 'subscription { user(limit: 1, where: {userName: {_eq: "zz"}}) { id } }')
         assert receive(ws)["payload"] == {"data": {"user": []}}
         start(ws, "1", "{ __typename }")
         assert receive(ws)["payload"] == {"data": {"__typename": "query_root"}}

@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -21,9 +22,10 @@ from tests.e2e.test_server import free_port
 QUERY = "subscription($n: Int!) { twoot(limit: $n, orderBy: {id: ASC}) { id content } }"
 
 
-@pytest.fixture
-def served(db_url: str) -> Iterator[tuple[OmegaApp, str]]:
-    app = make_app(db_url)
+@contextmanager
+def serve_in_thread(app: OmegaApp) -> Iterator[str]:
+    """``app`` under uvicorn on a free loopback port, in a thread of this process (so that
+    its hub can be inspected); yields ``host:port``."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -31,12 +33,20 @@ def served(db_url: str) -> Iterator[tuple[OmegaApp, str]]:
     deadline = time.monotonic() + 20
     while not server.started:
         assert time.monotonic() < deadline, "the server did not start"
+        assert thread.is_alive(), "the server stopped while starting"
         time.sleep(0.05)
     try:
-        yield app, f"127.0.0.1:{port}"
+        yield f"127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def served(db_url: str) -> Iterator[tuple[OmegaApp, str]]:
+    app = make_app(db_url)
+    with serve_in_thread(app) as address:
+        yield app, address
 
 
 def subscribed(address: str, n: int, op_id: str = "1") -> ClientConnection:
@@ -109,10 +119,9 @@ def test_closed_sockets_leave_nothing_behind(served: tuple[OmegaApp, str]) -> No
 
 
 @pytest.mark.parametrize("protocol", ["graphql-transport-ws", "graphql-ws"])
-def test_the_gql_client_follows_a_live_query(
-    served: tuple[OmegaApp, str], protocol: str
-) -> None:
+def test_the_gql_client_follows_a_live_query(served: tuple[OmegaApp, str], protocol: str) -> None:
     import asyncio
+    import contextlib
 
     from gql import Client, gql
     from gql.transport.websockets import WebsocketsTransport
@@ -128,13 +137,14 @@ def test_the_gql_client_follows_a_live_query(
         async with Client(transport=transport) as session:
             request = gql(QUERY)
             request.variable_values = {"n": 5}
-            results = session.subscribe(request)
-            async for result in results:
-                seen.append(result["twoot"])
-                if len(seen) == 1:
-                    await asyncio.to_thread(insert, address, "via gql")
-                else:
-                    break
+            # Closed on leaving, so that the client completes the subscription.
+            async with contextlib.aclosing(session.subscribe(request)) as results:
+                async for result in results:
+                    seen.append(result["twoot"])
+                    if len(seen) == 1:
+                        await asyncio.to_thread(insert, address, "via gql")
+                    else:
+                        break
         return seen
 
     seen = asyncio.run(asyncio.wait_for(follow(), 20))
