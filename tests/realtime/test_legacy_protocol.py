@@ -4,19 +4,11 @@ nothing run before ``connection_init``."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from websockets.sync.client import ClientConnection, connect
 
-from tests.realtime.test_graphql_ws import (  # noqa: F401 - the module's server fixture
-    closed_with,
-    graphql,
-    nothing_more,
-    receive,
-    send,
-    server,
-)
+from tests.realtime.test_graphql_ws import closed_with, graphql, nothing_more, receive, send
 
 TWOOTS = "subscription { twoot(orderBy: {id: ASC}) { id content } }"
 
