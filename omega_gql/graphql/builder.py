@@ -9,6 +9,7 @@ from typing import Any, Literal, get_args
 from graphql import (
     GraphQLArgument,
     GraphQLField,
+    GraphQLInt,
     GraphQLList,
     GraphQLNamedType,
     GraphQLObjectType,
@@ -24,6 +25,7 @@ RootKind = Literal[
     "select",
     "select_by_pk",
     "select_aggregate",
+    "select_stream",
     "insert",
     "insert_one",
     "update",
@@ -52,7 +54,8 @@ Resolver = Callable[[RootSpec], Callable[..., Any]]
 
 def root_fields(
     types: TypeBuilder, info: ModelInfo, resolver: Resolver
-) -> tuple[dict[str, GraphQLField], dict[str, GraphQLField]]:
+) -> tuple[dict[str, GraphQLField], dict[str, GraphQLField], dict[str, GraphQLField]]:
+    """The model's query, mutation and subscription-only (stream) root fields."""
     n, t = types.n, info.table
 
     def field(
@@ -176,7 +179,31 @@ def root_fields(
             f'update multiples rows of table: "{t}"',
         ),
     }
-    return query, mutation
+    stream = {
+        n.root(t, "stream"): field(
+            "select_stream",
+            nn(list_of(obj)),
+            {
+                n.field("batch_size"): GraphQLArgument(
+                    nn(GraphQLInt),
+                    description="maximum number of rows returned in a single batch",
+                    extensions={"omega": "batch_size"},
+                ),
+                "cursor": GraphQLArgument(
+                    nn(GraphQLList(types.stream_cursor_input(info))),
+                    description="cursor to stream the results returned by the query",
+                    extensions={"omega": "cursor"},
+                ),
+                "where": GraphQLArgument(
+                    types.bool_exp(info),
+                    description="filter the rows returned",
+                    extensions={"omega": "where"},
+                ),
+            },
+            f'fetch data from the table in a streaming manner: "{t}"',
+        )
+    }
+    return query, mutation, stream
 
 
 def build_schema(
@@ -189,12 +216,14 @@ def build_schema(
     types = TypeBuilder(registry, naming)
     query: dict[str, GraphQLField] = {}
     mutation: dict[str, GraphQLField] = {}
+    streams: dict[str, GraphQLField] = {}
     for info in registry:
-        q, m = root_fields(types, info, resolver)
+        q, m, s = root_fields(types, info, resolver)
         query.update(q)
         mutation.update(m)
+        streams.update(s)
     # Every generated query root field is also a live subscription, as in Hasura.
-    subscription = dict(query)
+    subscription = {**query, **streams}
     extra: Sequence[GraphQLNamedType] = ()
     if custom is not None:
         _merge(subscription, custom.subscription_type, "subscription")

@@ -34,12 +34,13 @@ from ..errors import BadRequest, OmegaError
 from ..query.cache import LRU
 from ..query.caller import ANONYMOUS, Caller
 from ..query.engine import QueryEngine
+from ..query.stream import State
 from ..registry import Registry
 from ..service import WriteService
 from .builder import RootSpec
 from .errors import error_dict
 from .limits import GraphQLLimits, check_document, check_response, check_variables
-from .plans import Planner, ReadField, RootPlan, WriteField
+from .plans import Planner, ReadField, RootPlan, StreamField, WriteField
 from .translate import Translator, merged, omega, response_key
 from .variables import ScalarSpec, coerce_variables, plain_variables, scalar_specs
 
@@ -141,7 +142,7 @@ class GraphQLEngine:
         variables: Mapping[str, Any] | None = None,
         operation_name: str | None = None,
         context: Any = None,
-    ) -> LiveRead | EventStream | list[dict[str, Any]] | None:
+    ) -> LiveRead | StreamRead | EventStream | list[dict[str, Any]] | None:
         """A subscription document as a live read (what makes it the same as another, how
         to run it, the tables it reads), as the stream of an app-written subscription field,
         the errors that refuse it, or None for a query or mutation (which ``execute``
@@ -159,6 +160,8 @@ class GraphQLEngine:
             plans = self._plans(doc, coerced, caller)
         except (OmegaError, GraphQLError) as error:
             return [error_dict(error, None, self.rename)]
+        if len(plans) == 1 and isinstance(plans[0][1], StreamField):
+            return self._stream(plans[0][0], plans[0][1], coerced)
         tables: set[str] = set()
         for _, plan in plans:
             if isinstance(plan, ReadField):
@@ -376,6 +379,17 @@ class GraphQLEngine:
         assert isinstance(result, ExecutionResult)
         return result
 
+    def _stream(self, key: str, field: StreamField, variables: Mapping[str, Any]) -> StreamRead:
+        prefix = '{"data":{' + orjson.dumps(key).decode() + ":"
+
+        async def batch(cursor: Any) -> tuple[bytes | None, Any, State]:
+            text, cursor, state = await self.database.read(
+                lambda conn: field.read(conn, variables, cursor)
+            )
+            return (None if text is None else (prefix + text + "}}").encode()), cursor, state
+
+        return StreamRead(field.start(variables), batch, field.plan.tables)
+
     async def _event_stream(
         self, doc: Document, variables: Mapping[str, Any], context: Any
     ) -> EventStream | list[dict[str, Any]]:
@@ -464,6 +478,17 @@ class LiveRead:
 
     key: Any
     run: Callable[[], Awaitable[bytes]]
+    tables: frozenset[str]
+
+
+@dataclass(frozen=True)
+class StreamRead:
+    """A stream subscription: ``batch(cursor)`` gives the next batch's result body (None
+    when there is none), the cursor after it and what follows; ``tables`` are those whose
+    changes may bring new rows."""
+
+    start: Any
+    batch: Callable[[Any], Awaitable[tuple[bytes | None, Any, State]]]
     tables: frozenset[str]
 
 

@@ -66,6 +66,53 @@ class InputTypes:
             description="column ordering options",
         )
 
+    @cached_property
+    def cursor_ordering(self) -> GraphQLEnumType:
+        return GraphQLEnumType(
+            self.n.type("cursor_ordering"),
+            {
+                self.n.enum_value("asc"): GraphQLEnumValue(
+                    "asc", description="ascending ordering of the cursor"
+                ),
+                self.n.enum_value("desc"): GraphQLEnumValue(
+                    "desc", description="descending ordering of the cursor"
+                ),
+            },
+            description="ordering argument of a cursor",
+        )
+
+    def stream_cursor_input(self, info: ModelInfo) -> GraphQLInputObjectType:
+        def make() -> GraphQLInputObjectType:
+            value = GraphQLInputObjectType(
+                self.n.type(info.table, "stream_cursor_value_input"),
+                {
+                    self.n.field(c.name): GraphQLInputField(
+                        self.scalar(c), extensions={"omega": ("column", c.name)}
+                    )
+                    for c in info.columns
+                    if c.is_comparable
+                },
+                description="Initial value of the column from where the streaming should start",
+            )
+            return GraphQLInputObjectType(
+                self.n.type(info.table, "stream_cursor_input"),
+                {
+                    self.n.field("initial_value"): GraphQLInputField(
+                        nn(value),
+                        description="Stream column input with initial value",
+                        extensions={"omega": "initial_value"},
+                    ),
+                    "ordering": GraphQLInputField(
+                        self.cursor_ordering,
+                        description="cursor ordering",
+                        extensions={"omega": "ordering"},
+                    ),
+                },
+                description=f'Streaming cursor of the table "{info.table}"',
+            )
+
+        return self._once(info, "stream_cursor_input", make)  # type: ignore[no-any-return]
+
     def comparison(self, column: ColumnInfo) -> GraphQLInputObjectType:
         scalar = self.scalar(column)
         if scalar.name not in self._comparison:

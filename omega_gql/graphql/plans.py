@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from graphql import (
     FieldNode,
     GraphQLField,
@@ -15,11 +16,14 @@ from graphql import (
     get_named_type,
 )
 
+from ..errors import ValidationFailed
+from ..query.boolexp import Param
 from ..query.caller import ANONYMOUS, Caller
 from ..query.engine import QueryEngine, ReadPlan
 from ..query.keys import key_equals
 from ..query.request import ReadRequest
 from ..query.selection import ListArgs, Selection
+from ..query.stream import State, StreamPlan
 from ..registry import ModelInfo, Registry
 from ..service import Delete, Insert, Unit, Update, WritePlan, WriteRequest, WriteService
 from ..service.requests import WriteResult
@@ -36,6 +40,29 @@ class ReadField:
 
     def run(self, connection: Any, variables: Mapping[str, Any]) -> str:
         return self.plan.run(connection, variables)
+
+
+@dataclass(frozen=True)
+class StreamField:
+    """A stream root field: the engine's stream plan and where its cursor starts (a value or
+    a ``Param``)."""
+
+    key: str
+    plan: StreamPlan
+    initial: Any
+
+    def start(self, variables: Mapping[str, Any]) -> Any:
+        if isinstance(self.initial, Param):
+            return variables.get(self.initial.name)
+        return self.initial
+
+    def read(
+        self, connection: Any, variables: Mapping[str, Any], cursor: Any
+    ) -> tuple[str | None, Any, State]:
+        """The next batch as the field's JSON text (None when empty), the cursor after it,
+        and what follows (see ``StreamPlan.read``)."""
+        rows, cursor, state = self.plan.read(connection, variables, cursor)
+        return (orjson.dumps(rows).decode() if rows else None), cursor, state
 
 
 @dataclass(frozen=True)
@@ -74,7 +101,7 @@ class WriteField:
         return "{" + ",".join(parts) + "}"
 
 
-RootPlan = ReadField | WriteField
+RootPlan = ReadField | WriteField | StreamField
 
 
 class Planner:
@@ -113,6 +140,8 @@ class Planner:
                 tr.aggregate(info, out_type, node.selection_set),
                 caller,
             )
+        elif spec.kind == "select_stream":
+            return self._stream(info, key, field_def, node, tr, out_type, caller)
         elif spec.kind == "select_by_pk":
             args = tr.roles(field_def, node)
             request = ReadRequest(
@@ -125,6 +154,53 @@ class Planner:
         else:
             return self._write(spec, info, key, field_def, node, tr, out_type, caller)
         return ReadField(key, self.queries.plan(request))
+
+    def _stream(
+        self,
+        info: ModelInfo,
+        key: str,
+        field_def: GraphQLField,
+        node: FieldNode,
+        tr: Translator,
+        out_type: GraphQLObjectType,
+        caller: Caller,
+    ) -> StreamField:
+        args = tr.roles(field_def, node)
+        cursors = args["cursor"].value
+        if isinstance(cursors, Param):
+            cursors = tr.variable(cursors.name)
+        if not isinstance(cursors, list) or len(cursors) != 1:
+            raise ValidationFailed("exactly one cursor is supported", path=(key, "cursor"))
+        cursor_type: GraphQLInputObjectType = get_named_type(args["cursor"].type)  # type: ignore[assignment]
+        roles = fields_by_role(cursor_type, cursors[0] or {})
+        initial = roles["initial_value"]
+        value_type: GraphQLInputObjectType = initial.type  # type: ignore[assignment]
+        given = [
+            (omega(value_type.fields[name])[1], value)
+            for name, value in (initial.value or {}).items()
+            if value is not None
+        ]
+        if len(given) != 1:
+            raise ValidationFailed(
+                "the cursor's initial value names exactly one column",
+                path=(key, "cursor", "initialValue"),
+            )
+        [(column, start)] = given
+        ordering = roles["ordering"].value
+        where = args["where"]
+        request = ReadRequest(
+            info.table,
+            "list",
+            ListArgs(
+                where=tr.bool_exp(where.type, where.value) if where.value is not None else None
+            ),
+            tr.selection(info, out_type, node.selection_set),
+            caller,
+        )
+        plan = StreamPlan.of(
+            self.queries, request, column, ordering == "desc", args["batch_size"].value
+        )
+        return StreamField(key, plan, start)
 
     def _pk_where(self, info: ModelInfo, args: Mapping[Any, Argument]) -> Any:
         return key_equals(info, {c: args[("pk", c)].value for c in info.primary_key})

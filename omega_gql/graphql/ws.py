@@ -22,7 +22,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from ..errors import LimitExceeded
 from ..realtime import LiveHub
-from .engine import EventStream, GraphQLEngine
+from ..realtime.stream import follow
+from .engine import EventStream, GraphQLEngine, StreamRead
 from .errors import error_dict
 from .views import Context
 
@@ -282,6 +283,8 @@ class _Connection:
                 if isinstance(live, EventStream):
                     await live.results.aclose()  # type: ignore[attr-defined]
                 raise _Close(4409, f"Subscriber for {op_id} already exists")
+            if isinstance(live, StreamRead):
+                live = EventStream(follow(self.server.hub, live.start, live.batch, live.tables))
             if isinstance(live, EventStream):
                 self._start(op_id, self._stream(op_id, live))
                 return
@@ -302,8 +305,8 @@ class _Connection:
         self.operations[op_id] = stop
 
     async def _stream(self, op_id: str, stream: EventStream) -> None:
-        """An app-written subscription: every result in order (its messages are events, not
-        states: none may be dropped), then complete when its source ends."""
+        """An app-written subscription or a stream: every result in order (its messages are
+        events, not states: none may be dropped), then complete when its source ends."""
         try:
             async for body in stream.results:
                 if op_id not in self.operations:

@@ -84,7 +84,20 @@ class Related:
     where: BoolExp
 
 
-BoolExp = Compare | And | Or | Not | Related
+@dataclass(frozen=True)
+class Settled:
+    """Rows whose ``column`` no transaction still in flight can precede: past ``after`` (a
+    value or ``Param``), in the direction given, none of the rows up to this one was
+    committed by a transaction that overlaps one still running. A stream reads only
+    settled rows, so that a row committed late with an earlier key is never skipped. On
+    SQLite, where writes commit one at a time in key order, every row is settled."""
+
+    column: str
+    after: Any
+    descending: bool = False
+
+
+BoolExp = Compare | And | Or | Not | Related | Settled
 
 TRUE: BoolExp = And(())
 

@@ -27,6 +27,7 @@ from .boolexp import (
     Or,
     Param,
     Related,
+    Settled,
 )
 from .jsonsql import JsonSQL
 from .ordering import OrderTerm
@@ -209,6 +210,8 @@ class Filters:
             return _balanced(sa.or_, [self.where(info, alias, e) for e in exp.items])
         if isinstance(exp, Not):
             return sa.not_(self.where(info, alias, exp.item))
+        if isinstance(exp, Settled):
+            return self.settled(info, alias, exp)
         if isinstance(exp, Related):
             target = self.registry.target(info, exp.relation)
             talias = self.alias(target)
@@ -217,6 +220,28 @@ class Filters:
             )
             return sa.exists(sa.select(sa.literal_column("1")).select_from(talias).where(cond))
         return self.compare(info, alias, exp)
+
+    def settled(self, info: ModelInfo, alias: Table, exp: Settled) -> Expr:
+        if self.json.sqlite:
+            return sa.true()
+        col = info.column(exp.column)
+        other = info.cls.__table__.alias("omega_settled")  # type: ignore[attr-defined]
+        mine, theirs = alias.c[col.column_name], other.c[col.column_name]
+        after = self.bind(col, theirs, exp.after)
+        between = (
+            sa.and_(theirs < after, theirs >= mine)
+            if exp.descending
+            else sa.and_(theirs > after, theirs <= mine)
+        )
+        # A row is recent when its inserting transaction is not older than the oldest one
+        # still running; age() compares transaction ids across their wraparound.
+        recent = sa.text(
+            "age(omega_settled.xmin) <= age(((pg_snapshot_xmin(pg_current_snapshot())"
+            "::text::bigint % 4294967296)::text)::xid)"
+        )
+        return sa.not_(
+            sa.exists(sa.select(sa.literal_column("1")).select_from(other).where(between, recent))
+        )
 
     def compare(self, info: ModelInfo, alias: Table, exp: Compare) -> Expr:
         col = info.column(exp.column)

@@ -82,6 +82,7 @@ class LiveHub:
     def __init__(self) -> None:
         self.lives: dict[Hashable, Live] = {}
         self._by_table: dict[str, set[Live]] = {}
+        self._watchers: dict[str, dict[int, Callable[[], None]]] = {}
         self._ids = 0
 
     def join(
@@ -122,15 +123,39 @@ class LiveHub:
 
         return leave
 
+    def watch(self, tables: frozenset[str], wake: Callable[[], None]) -> Callable[[], None]:
+        """Call ``wake()`` on each change to one of ``tables`` (a stream's own reading);
+        returns the function that stops."""
+        self._ids += 1
+        watch_id = self._ids
+        for table in tables:
+            self._watchers.setdefault(table, {})[watch_id] = wake
+
+        def stop() -> None:
+            for table in tables:
+                watchers = self._watchers.get(table)
+                if watchers is not None:
+                    watchers.pop(watch_id, None)
+                    if not watchers:
+                        del self._watchers[table]
+
+        return stop
+
     def changed(self, event: ChangeEvent) -> None:
-        """A committed write: wake the live reads of its table."""
+        """A committed write: wake the live reads and streams of its table."""
         for live in list(self._by_table.get(event.table, ())):
             live.wake()
+        for wake in list(self._watchers.get(event.table, {}).values()):
+            wake()
 
     def wake_all(self) -> None:
-        """Re-run every live read once: after events may have been lost (a broker reconnect)."""
+        """Re-run every live read and stream once: after events may have been lost (a broker
+        reconnect)."""
         for live in list(self.lives.values()):
             live.wake()
+        for watchers in list(self._watchers.values()):
+            for wake in list(watchers.values()):
+                wake()
 
     def stats(self) -> dict[str, Any]:
         """Counts of what the hub holds, to tell that nothing is left behind."""
@@ -138,4 +163,5 @@ class LiveHub:
             "lives": len(self.lives),
             "sinks": sum(len(live.sinks) for live in self.lives.values()),
             "tables": len(self._by_table),
+            "streams": len({i for w in self._watchers.values() for i in w}),
         }

@@ -84,7 +84,7 @@ def test_identical_subscriptions_share_one_execution(served: tuple[OmegaApp, str
     app, address = served
     with subscribed(address, 10) as a, subscribed(address, 10) as b:
         assert rows(a) == rows(b) == []
-        assert app.live.stats() == {"lives": 1, "sinks": 2, "tables": 1}
+        assert app.live.stats() == {"lives": 1, "sinks": 2, "tables": 1, "streams": 0}
         [live] = app.live.lives.values()
         before = live.runs
         insert(address, "shared")
@@ -109,7 +109,7 @@ def test_closed_sockets_leave_nothing_behind(served: tuple[OmegaApp, str]) -> No
     assert app.live.stats()["sinks"] == 3
     for ws in sockets:
         ws.close()
-    eventually(lambda: app.live.stats() == {"lives": 0, "sinks": 0, "tables": 0})
+    eventually(lambda: app.live.stats() == {"lives": 0, "sinks": 0, "tables": 0, "streams": 0})
     eventually(lambda: not app.sockets.open)
     # A completed subscription leaves nothing either, on a socket that stays open.
     with subscribed(address, 5) as ws:
