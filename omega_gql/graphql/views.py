@@ -7,10 +7,12 @@ would cost more than the query itself.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+import jinja2
 import orjson
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
@@ -72,6 +74,15 @@ class GraphQLHTTP:
         self.max_batch_size = max_batch_size
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] == "GET" and _wants_page(scope):
+            page = graphiql_page(scope.get("root_path", ""))
+            headers = [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", b"%d" % len(page)),
+            ]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": page})
+            return
         status = 200
         allow = b""
         try:
@@ -154,6 +165,30 @@ class GraphQLHTTP:
     ) -> bytes:
         query, variables, operation_name = operation
         return await self.engine.execute(query, variables, operation_name, context)
+
+
+@functools.cache
+def graphiql_page(root_path: str) -> bytes:
+    """GraphiQL for the endpoint at ``root_path``/graphql, from the package's own files."""
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("omega_gql", "templates"), autoescape=True
+    )
+    page = environment.get_template("graphiql.html").render(
+        static=f"{root_path}/static/omega", endpoint=f"{root_path}/graphql"
+    )
+    return page.encode()
+
+
+def _wants_page(scope: Scope) -> bool:
+    """A browser asking for the page: HTML accepted and no query given."""
+    if scope["query_string"] and "query" in dict(
+        parse_qsl(scope["query_string"].decode("latin-1"))
+    ):
+        return False
+    for name, value in scope["headers"]:
+        if name == b"accept":
+            return b"text/html" in value
+    return False
 
 
 def _operation(item: Any) -> tuple[str, dict[str, Any] | None, str | None]:
