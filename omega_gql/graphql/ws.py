@@ -109,13 +109,22 @@ class _Connection:
         self._latest: dict[str, str] = {}
         self._ready = asyncio.Event()
         self._closing: _Close | None = None
+        self._reader: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     async def serve(self) -> None:
         writer = asyncio.ensure_future(self._write())
         timer = asyncio.ensure_future(self._expect_init())
         self._keep_alive: asyncio.Task[None] | None = None
+        reader = asyncio.ensure_future(self._read())
+        self._reader = reader
         try:
-            await self._read()
+            try:
+                await reader
+            except asyncio.CancelledError:
+                # Cancelled by the writer, which gave up on a stuck client: go on closing.
+                if not reader.cancelled() or self._closing is None:
+                    reader.cancel()
+                    raise
         except _Close as close:
             await self._drain()
             await self._close(close)
@@ -317,7 +326,8 @@ class _Connection:
                         len(self._control),
                     )
                     self._closing = _Close(4408, "Client too slow")
-                    await self._close(self._closing)
+                    # The reader may wait for a client that sends nothing: stop it too.
+                    self._reader.cancel()
                     return
                 self._control.append(_frame(op_id, body, self.result_type))
                 self._ready.set()
@@ -381,7 +391,8 @@ class _Connection:
                         self.server.send_timeout,
                     )
                     self._closing = _Close(4408, "Client too slow")
-                    await self._close(self._closing)
+                    # The reader may wait for a client that sends nothing: stop it too.
+                    self._reader.cancel()
                     return
                 except Exception:  # noqa: BLE001 - the socket is gone; the reader ends too
                     return
@@ -394,8 +405,11 @@ class _Connection:
 
     async def _close(self, close: _Close) -> None:
         if self.websocket.application_state == WebSocketState.CONNECTED:
+            # Bounded: the close frame of a stuck client's socket may never leave.
             with contextlib.suppress(Exception):
-                await self.websocket.close(code=close.code, reason=close.reason)
+                await asyncio.wait_for(
+                    self.websocket.close(code=close.code, reason=close.reason), 1.0
+                )
 
 
 def _nothing() -> None:

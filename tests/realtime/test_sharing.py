@@ -3,7 +3,10 @@ leaves nothing behind. A real server in this process, so the hub can be inspecte
 
 from __future__ import annotations
 
+import base64
 import json
+import os
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -149,3 +152,64 @@ def test_the_gql_client_follows_a_live_query(served: tuple[OmegaApp, str], proto
 
     seen = asyncio.run(asyncio.wait_for(follow(), 20))
     assert seen == [[], [{"id": 1, "content": "via gql"}]]
+
+
+def test_a_slow_consumer_does_not_delay_the_others_and_is_closed_when_stuck(
+    served: tuple[OmegaApp, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    app, address = served
+    app.sockets.send_timeout = 1.0
+    big = "subscription { twoot(orderBy: {id: ASC}) { id content } }"
+    count = "subscription { twootAggregate { aggregate { count } } }"
+    # A client that stops reading after subscribing: a raw socket with a small buffer.
+    slow = stuck_client(address, [{"type": "connection_init"}, subscribe_message("big", big)])
+    with connect(
+        f"ws://{address}/graphql", subprotocols=["graphql-transport-ws"], open_timeout=5
+    ) as fast:
+        fast.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(fast.recv(timeout=5))["type"] == "connection_ack"
+        fast.send(json.dumps({"type": "subscribe", "id": "n", "payload": {"query": count}}))
+        assert json.loads(fast.recv(timeout=5))["payload"]["data"]["twootAggregate"] == {
+            "aggregate": {"count": 0}
+        }
+        for n in range(1, 21):
+            insert(address, f"big{n}" + "x" * 200_000)
+            message = json.loads(fast.recv(timeout=5))
+            assert message["payload"]["data"]["twootAggregate"] == {"aggregate": {"count": n}}
+            # The slow socket holds at most the newest undelivered result.
+            for connection in list(app.sockets.open):
+                assert len(connection._latest) <= 1
+        # Stuck for longer than the send timeout: closed, with a log line.
+        eventually(lambda: len(app.sockets.open) == 1, timeout=15)
+    assert any("closing a WebSocket" in r.getMessage() for r in caplog.records)
+    slow.close()
+
+
+def subscribe_message(op_id: str, query: str) -> dict[str, Any]:
+    return {"type": "subscribe", "id": op_id, "payload": {"query": query}}
+
+
+def stuck_client(address: str, messages: list[dict[str, Any]]) -> socket.socket:
+    """A WebSocket client that sends ``messages`` and then never reads again."""
+    host, port = address.split(":")
+    raw = socket.create_connection((host, int(port)), timeout=5)
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    key = base64.b64encode(os.urandom(16)).decode()
+    raw.sendall(
+        (
+            f"GET /graphql HTTP/1.1\r\nHost: {address}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+            "Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n"
+        ).encode()
+    )
+    response = b""
+    while b"\r\n\r\n" not in response:
+        response += raw.recv(1024)
+    assert response.startswith(b"HTTP/1.1 101"), response
+    for message in messages:
+        payload = json.dumps(message).encode()
+        mask = os.urandom(4)
+        assert len(payload) < 126
+        header = bytes([0x81, 0x80 | len(payload)]) + mask
+        raw.sendall(header + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+    return raw
