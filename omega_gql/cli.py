@@ -34,7 +34,16 @@ def serve(target: str, host: str = "127.0.0.1", port: int = 8000, reload: bool =
             "omega: no authentication is configured, so requests from other hosts are refused "
             "(403) unless OMEGA_ALLOW_REMOTE=true"
         )
-    uvicorn.run(target, host=host, port=port, reload=reload, log_level="info")
+    # Per-message deflate keeps a compressor per socket: far more memory than the rest of
+    # an idle subscriber, for payloads that are small or already shared.
+    uvicorn.run(
+        target,
+        host=host,
+        port=port,
+        reload=reload,
+        log_level="info",
+        ws_per_message_deflate=False,
+    )
 
 
 @click.group()
