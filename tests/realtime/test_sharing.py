@@ -3,6 +3,7 @@ leaves nothing behind. A real server in this process, so the hub can be inspecte
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
@@ -25,6 +26,20 @@ from tests.e2e.test_server import free_port
 QUERY = "subscription($n: Int!) { twoot(limit: $n, orderBy: {id: ASC}) { id content } }"
 
 
+#: The event loop each app served in a thread runs on, to count its tasks.
+LOOPS: dict[int, asyncio.AbstractEventLoop] = {}
+
+
+def tasks_of(app: OmegaApp) -> int:
+    """How many tasks the app's event loop holds (counted on that loop)."""
+    loop = LOOPS[id(app)]
+
+    async def count() -> int:
+        return len(asyncio.all_tasks())
+
+    return asyncio.run_coroutine_threadsafe(count(), loop).result(timeout=5)
+
+
 @contextmanager
 def serve_in_thread(app: OmegaApp) -> Iterator[str]:
     """``app`` under uvicorn on a free loopback port, in a thread of this process (so that
@@ -38,9 +53,11 @@ def serve_in_thread(app: OmegaApp) -> Iterator[str]:
         assert time.monotonic() < deadline, "the server did not start"
         assert thread.is_alive(), "the server stopped while starting"
         time.sleep(0.05)
+    LOOPS[id(app)] = server.servers[0].get_loop()
     try:
         yield f"127.0.0.1:{port}"
     finally:
+        LOOPS.pop(id(app), None)
         server.should_exit = True
         thread.join(timeout=10)
 
@@ -213,3 +230,28 @@ def stuck_client(address: str, messages: list[dict[str, Any]]) -> socket.socket:
         header = bytes([0x81, 0x80 | len(payload)]) + mask
         raw.sendall(header + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
     return raw
+
+
+def test_closed_sockets_leave_no_task_subscription_or_listener(
+    served: tuple[OmegaApp, str],
+) -> None:
+    app, address = served
+    baseline = tasks_of(app)
+    stream = "subscription { twootStream(batchSize: 5, cursor: [{initialValue: {id: 0}}]) { id } }"
+    for round_ in range(3):
+        sockets = [subscribed(address, 5, "live")]
+        second = connect(
+            f"ws://{address}/graphql", subprotocols=["graphql-transport-ws"], open_timeout=5
+        )
+        second.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(second.recv(timeout=5))["type"] == "connection_ack"
+        second.send(json.dumps(subscribe_message("s", stream)))
+        sockets.append(second)
+        eventually(lambda: app.live.stats()["streams"] == 1 and app.live.stats()["lives"] == 1)
+        assert tasks_of(app) > baseline
+        insert(address, f"round {round_}")
+        for ws in sockets:
+            ws.close()
+        eventually(lambda: app.live.stats() == {"lives": 0, "sinks": 0, "tables": 0, "streams": 0})
+        eventually(lambda: not app.sockets.open)
+        eventually(lambda: tasks_of(app) <= baseline)
