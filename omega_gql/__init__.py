@@ -18,11 +18,13 @@ from .errors import (
 from .events import ChangeEvent
 from .graphql import Context
 from .orm import func, select
+from .realtime import Broadcast
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BadRequest",
+    "Broadcast",
     "ChangeEvent",
     "ConfigurationError",
     "ConstraintViolation",
