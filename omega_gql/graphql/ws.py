@@ -66,6 +66,22 @@ class GraphQLWebSocket:
         self.max_outbox = max_outbox
         self.keep_alive = keep_alive
         self.open: set[_Connection] = set()
+        self._watchdog: asyncio.Task[None] | None = None
+
+    async def _watch(self) -> None:
+        """Close the sockets whose current message has not left for ``send_timeout``: one
+        timer for all of them, rather than one per message sent."""
+        loop = asyncio.get_running_loop()
+        try:
+            while self.open:
+                await asyncio.sleep(min(1.0, self.send_timeout / 4))
+                now = loop.time()
+                for connection in list(self.open):
+                    since = connection.sending_since
+                    if since is not None and now - since > self.send_timeout:
+                        connection.stuck()
+        finally:
+            self._watchdog = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         websocket = WebSocket(scope, receive, send)
@@ -76,8 +92,10 @@ class GraphQLWebSocket:
             await websocket.close(code=4406, reason="Subprotocol not acceptable")
             return
         await websocket.accept(subprotocol=protocol)
-        connection = _Connection(self, websocket, legacy=protocol == LEGACY)
+        connection = _Connection(self, websocket, send, legacy=protocol == LEGACY)
         self.open.add(connection)
+        if self._watchdog is None:
+            self._watchdog = asyncio.ensure_future(self._watch())
         try:
             await connection.serve()
         finally:
@@ -94,9 +112,14 @@ class _Close(Exception):
 class _Connection:
     """One socket: its protocol state, its operations and its outbox."""
 
-    def __init__(self, server: GraphQLWebSocket, websocket: WebSocket, legacy: bool) -> None:
+    def __init__(
+        self, server: GraphQLWebSocket, websocket: WebSocket, send: Send, legacy: bool
+    ) -> None:
         self.server = server
         self.websocket = websocket
+        self._send = send
+        #: when the message being sent started to leave (None: nothing is being sent)
+        self.sending_since: float | None = None
         self.legacy = legacy
         #: the type of a result message: ``next``, or ``data`` in the legacy protocol
         self.result_type = "data" if legacy else "next"
@@ -113,6 +136,7 @@ class _Connection:
 
     async def serve(self) -> None:
         writer = asyncio.ensure_future(self._write())
+        self._writer = writer
         timer = asyncio.ensure_future(self._expect_init())
         self._keep_alive: asyncio.Task[None] | None = None
         reader = asyncio.ensure_future(self._read())
@@ -372,6 +396,7 @@ class _Connection:
         self._ready.set()
 
     async def _write(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
             await self._ready.wait()
             self._ready.clear()
@@ -381,21 +406,24 @@ class _Connection:
                 else:
                     op_id = next(iter(self._latest))
                     frame = self._latest.pop(op_id)
+                # The raw ASGI send: this runs once per message per subscriber.
+                self.sending_since = loop.time()
                 try:
-                    await asyncio.wait_for(
-                        self.websocket.send_text(frame), self.server.send_timeout
-                    )
-                except TimeoutError:
-                    log.warning(
-                        "closing a WebSocket whose client read nothing for %.0f s",
-                        self.server.send_timeout,
-                    )
-                    self._closing = _Close(4408, "Client too slow")
-                    # The reader may wait for a client that sends nothing: stop it too.
-                    self._reader.cancel()
-                    return
+                    await self._send({"type": "websocket.send", "text": frame})
                 except Exception:  # noqa: BLE001 - the socket is gone; the reader ends too
                     return
+                finally:
+                    self.sending_since = None
+
+    def stuck(self) -> None:
+        """The client has read nothing for the send timeout: stop serving it."""
+        log.warning(
+            "closing a WebSocket whose client read nothing for %.0f s", self.server.send_timeout
+        )
+        self._closing = _Close(4408, "Client too slow")
+        self._writer.cancel()
+        # The reader may wait for a client that sends nothing: stop it too.
+        self._reader.cancel()
 
     async def _drain(self, timeout: float = 1.0) -> None:
         """Let what is already said leave (the error explaining a close), briefly."""
