@@ -445,29 +445,34 @@ def _nothing() -> None:
 
 
 def _frame(op_id: str, body: bytes, kind: str) -> str:
-    """A result message (``next`` or ``data``) around a result body, which is shared, never
-    re-encoded."""
-    return (
-        '{"id":'
-        + orjson.dumps(op_id).decode()
-        + ',"type":"'
-        + kind
-        + '","payload":'
-        + _text(body)
-        + "}"
-    )
+    """A result message (``next`` or ``data``) around a result body. Subscribers of one live
+    read get the same body in turn, and most use the same few operation ids: the message is
+    built once per body and id, not once per socket."""
+    global _framed_body
+    if body is not _framed_body:
+        _framed_body = body
+        _frames.clear()
+    frame = _frames.get((op_id, kind))
+    if frame is None:
+        if len(_frames) >= 1024:
+            _frames.clear()
+        frame = (
+            '{"id":'
+            + orjson.dumps(op_id).decode()
+            + ',"type":"'
+            + kind
+            + '","payload":'
+            + body.decode()
+            + "}"
+        )
+        _frames[(op_id, kind)] = frame
+    return frame
 
 
 def _connection_error(message: str) -> dict[str, Any]:
     return {"type": "connection_error", "payload": {"message": message}}
 
 
-# The last result decoded: every subscriber of a live read gets the same bytes in turn.
-_decoded: tuple[bytes, str] = (b"", "")
-
-
-def _text(body: bytes) -> str:
-    global _decoded
-    if body is not _decoded[0]:
-        _decoded = (body, body.decode())
-    return _decoded[1]
+# The body whose messages ``_frames`` holds, by (operation id, message type).
+_framed_body: bytes = b""
+_frames: dict[tuple[str, str], str] = {}
