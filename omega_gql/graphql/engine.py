@@ -7,7 +7,7 @@ the generated root fields resolved by the same plans.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -353,9 +353,7 @@ class GraphQLEngine:
                 result = ExecutionResult(None, rolled_back.result.errors)
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
-            out["errors"] = [
-                error_dict(e, list(e.path) if e.path else None, self.rename) for e in result.errors
-            ]
+            out["errors"] = self._errors(result.errors)
         body = orjson.dumps(out)
         if doc.operation.operation != OperationType.MUTATION:
             # A mutation's answer was measured inside its transaction, before it committed.
@@ -366,18 +364,15 @@ class GraphQLEngine:
         self, doc: Document, variables: Mapping[str, Any], context: Any
     ) -> ExecutionResult:
         assert self.schema is not None
-        result = execute(
-            self.schema,
-            doc.document,
-            context_value=context,
-            variable_values=dict(variables),
-            operation_name=doc.operation.name.value if doc.operation.name else None,
-            field_resolver=_by_response_key,
-        )
+        result = execute(self.schema, doc.document, **_executing(doc, variables, context))
         if is_awaitable(result):
             result = await result  # type: ignore[misc]
         assert isinstance(result, ExecutionResult)
         return result
+
+    def _errors(self, errors: Sequence[GraphQLError] | None) -> list[dict[str, Any]]:
+        """graphql-core's errors as response errors, paths and names as the client asked."""
+        return [error_dict(e, list(e.path) if e.path else None, self.rename) for e in errors or ()]
 
     def _stream(self, key: str, field: StreamField, variables: Mapping[str, Any]) -> StreamRead:
         prefix = '{"data":{' + orjson.dumps(key).decode() + ":"
@@ -394,21 +389,11 @@ class GraphQLEngine:
         self, doc: Document, variables: Mapping[str, Any], context: Any
     ) -> EventStream | list[dict[str, Any]]:
         assert self.schema is not None
-        source = subscribe(
-            self.schema,
-            doc.document,
-            context_value=context,
-            variable_values=dict(variables),
-            operation_name=doc.operation.name.value if doc.operation.name else None,
-            field_resolver=_by_response_key,
-        )
+        source = subscribe(self.schema, doc.document, **_executing(doc, variables, context))
         if is_awaitable(source):
             source = await source  # type: ignore[misc]
         if isinstance(source, ExecutionResult):
-            return [
-                error_dict(e, list(e.path) if e.path else None, self.rename)
-                for e in source.errors or ()
-            ]
+            return self._errors(source.errors)
         return EventStream(self._encoded(source))  # type: ignore[arg-type]
 
     async def _encoded(self, results: AsyncIterator[ExecutionResult]) -> AsyncIterator[bytes]:
@@ -416,10 +401,7 @@ class GraphQLEngine:
             async for result in results:
                 out: dict[str, Any] = {"data": result.data}
                 if result.errors:
-                    out["errors"] = [
-                        error_dict(e, list(e.path) if e.path else None, self.rename)
-                        for e in result.errors
-                    ]
+                    out["errors"] = self._errors(result.errors)
                 yield orjson.dumps(out)
         finally:
             close = getattr(results, "aclose", None)
@@ -514,6 +496,16 @@ class _FieldPlans:
     structural: tuple[str, ...] = ()
     params: tuple[str, ...] = ()
     plans: dict[tuple[Any, ...], RootPlan] = field(default_factory=dict)
+
+
+def _executing(doc: Document, variables: Mapping[str, Any], context: Any) -> dict[str, Any]:
+    """graphql-core's execute/subscribe arguments for ``doc``."""
+    return {
+        "context_value": context,
+        "variable_values": dict(variables),
+        "operation_name": doc.operation.name.value if doc.operation.name else None,
+        "field_resolver": _by_response_key,
+    }
 
 
 def _caller_of(context: Any) -> Caller:

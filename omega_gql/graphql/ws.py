@@ -202,11 +202,7 @@ class _Connection:
     async def _handle(self, message: dict[str, Any]) -> None:
         kind = message["type"]
         if kind == "connection_init":
-            if self.initialised:
-                raise _Close(4429, "Too many initialisation requests")
-            self.initialised = True
-            self.acknowledged = True
-            self._say({"type": "connection_ack"})
+            self._initialise()
         elif kind == "ping":
             pong: dict[str, Any] = {"type": "pong"}
             if isinstance(message.get("payload"), dict):
@@ -223,17 +219,20 @@ class _Connection:
         else:
             raise _Close(4400, f"Invalid message received: unknown type {kind!r}")
 
+    def _initialise(self) -> None:
+        if self.initialised:
+            raise _Close(4429, "Too many initialisation requests")
+        self.initialised = True
+        self.acknowledged = True
+        self._say({"type": "connection_ack"})
+
     async def _handle_legacy(self, message: dict[str, Any]) -> None:
         """subscriptions-transport-ws: errors about one message are answered, not closed
         on, as its servers do; but nothing runs before ``connection_init``."""
         kind = message["type"]
         op_id = message.get("id")
         if kind == "connection_init":
-            if self.initialised:
-                raise _Close(4429, "Too many initialisation requests")
-            self.initialised = True
-            self.acknowledged = True
-            self._say({"type": "connection_ack"})
+            self._initialise()
             self._keep_alive = asyncio.ensure_future(self._send_keep_alive())
         elif kind == "start":
             if not self.acknowledged:
