@@ -38,8 +38,10 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    # Module scope, not session: while Playwright's sync API runs, this thread counts as
+    # inside a running event loop, and the later tests' asyncio.run() would refuse to start.
     if not os.access(CHROMIUM, os.X_OK):
         _unavailable(f"{CHROMIUM} is not installed (scripts/install-browser installs it)")
     try:
