@@ -15,12 +15,14 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from .config import Settings
 from .database import Database
 from .errors import ConfigurationError
 from .events import ChangeEvent
 from .graphql import Context, GraphQLEngine, build_schema
+from .graphql.direct import SERVER_SEND
 from .graphql.limits import GraphQLLimits
 from .graphql.views import GraphQLHTTP
 from .graphql.ws import GraphQLWebSocket
@@ -56,6 +58,13 @@ class OmegaApp(Starlette):
     live: LiveHub
     sockets: GraphQLWebSocket
     broadcast: Broadcast
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            # The server's own send, before middleware wraps it: live results can be
+            # written past it, straight to the socket (graphql/direct.py).
+            scope[SERVER_SEND] = send
+        await super().__call__(scope, receive, send)
 
     def route(
         self, path: str, methods: Sequence[str] | None = None, name: str | None = None

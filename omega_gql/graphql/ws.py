@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections import deque
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from ..errors import LimitExceeded
 from ..realtime import LiveHub
 from ..realtime.stream import follow
+from .direct import direct_writer, text_frame
 from .engine import EventStream, GraphQLEngine, StreamRead
 from .errors import error_dict
 from .views import Context
@@ -131,6 +133,7 @@ class _Connection:
         self._control: deque[str] = deque()
         self._latest: dict[str, str] = {}
         self._ready = asyncio.Event()
+        self._direct = direct_writer(websocket.scope)
         self._closing: _Close | None = None
         self._reader: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
@@ -323,7 +326,7 @@ class _Connection:
             # Registered before joining: a shared live read delivers its last result at once.
             self.operations[op_id] = _nothing
             self.operations[op_id] = self.server.hub.join(
-                live.key, live.run, live.tables, lambda body: self._next(op_id, body)
+                live.key, live.run, live.tables, functools.partial(self._next, op_id)
             )
             return
         self._start(op_id, self._once(op_id, query, variables, name))
@@ -352,7 +355,7 @@ class _Connection:
                     # The reader may wait for a client that sends nothing: stop it too.
                     self._reader.cancel()
                     return
-                self._control.append(_frame(op_id, body, self.result_type))
+                self._control.append(_frame(op_id, body, self.result_type)[0])
                 self._ready.set()
         finally:
             await stream.results.aclose()  # type: ignore[attr-defined]
@@ -371,7 +374,7 @@ class _Connection:
             self._error(op_id, parsed["errors"])
             return
         # In order, through the control queue: the result must precede its complete.
-        self._control.append(_frame(op_id, body, self.result_type))
+        self._control.append(_frame(op_id, body, self.result_type)[0])
         self._say({"id": op_id, "type": "complete"})
 
     async def _expect_init(self) -> None:
@@ -388,10 +391,23 @@ class _Connection:
         self._ready.set()
 
     def _next(self, op_id: str, body: bytes) -> None:
-        """Queue a result; one not yet sent is replaced: only the newest matters."""
+        """Send a result, straight to the socket when it is free; otherwise queue it,
+        replacing one not yet sent: only the newest matters."""
         if op_id not in self.operations and op_id not in self._latest:
             return
-        self._latest[op_id] = _frame(op_id, body, self.result_type)
+        text, wire = _frame(op_id, body, self.result_type)
+        direct = self._direct
+        if (
+            direct is not None
+            and self.sending_since is None
+            and not self._control
+            and not self._latest
+            and direct.ready()
+        ):
+            # Nothing waits before it and the transport takes it without blocking.
+            direct.write(wire)
+            return
+        self._latest[op_id] = text
         self._ready.set()
 
     async def _write(self) -> None:
@@ -443,10 +459,11 @@ def _nothing() -> None:
     pass
 
 
-def _frame(op_id: str, body: bytes, kind: str) -> str:
-    """A result message (``next`` or ``data``) around a result body. Subscribers of one live
-    read get the same body in turn, and most use the same few operation ids: the message is
-    built once per body and id, not once per socket."""
+def _frame(op_id: str, body: bytes, kind: str) -> tuple[str, bytes]:
+    """A result message (``next`` or ``data``) around a result body: as text for ASGI, and
+    as a whole WebSocket frame for a direct write. Subscribers of one live read get the same
+    body in turn, and most use the same few operation ids: the message is built once per
+    body and id, not once per socket."""
     global _framed_body
     if body is not _framed_body:
         _framed_body = body
@@ -455,15 +472,10 @@ def _frame(op_id: str, body: bytes, kind: str) -> str:
     if frame is None:
         if len(_frames) >= 1024:
             _frames.clear()
-        frame = (
-            '{"id":'
-            + orjson.dumps(op_id).decode()
-            + ',"type":"'
-            + kind
-            + '","payload":'
-            + body.decode()
-            + "}"
+        message = b"".join(
+            (b'{"id":', orjson.dumps(op_id), b',"type":"', kind.encode(), b'","payload":', body)
         )
+        frame = (message + b"}").decode(), text_frame(message + b"}")
         _frames[(op_id, kind)] = frame
     return frame
 
@@ -474,4 +486,4 @@ def _connection_error(message: str) -> dict[str, Any]:
 
 # The body whose messages ``_frames`` holds, by (operation id, message type).
 _framed_body: bytes = b""
-_frames: dict[tuple[str, str], str] = {}
+_frames: dict[tuple[str, str], tuple[str, bytes]] = {}
