@@ -31,6 +31,7 @@ from .query.engine import QueryEngine
 from .query.jsonsql import SUPPORTED
 from .realtime import Broadcast, LiveHub
 from .registry import Naming, Registry, discover
+from .rest import RestAPI
 from .security import LoopbackOnly
 from .service import Delete, OnConflict, Update, WriteService, insert
 
@@ -46,6 +47,7 @@ class OmegaApp(Starlette):
         writes: the write service every surface writes through.
         graphql: the GraphQL executor; ``schema`` its schema.
         live: the live reads subscribers share; ``sockets`` the WebSocket endpoint.
+        rest: the REST resources at ``/api/``.
         broadcast: the channels shared by every process of the app (``broadcast_url``).
     """
 
@@ -57,6 +59,7 @@ class OmegaApp(Starlette):
     schema: GraphQLSchema
     live: LiveHub
     sockets: GraphQLWebSocket
+    rest: RestAPI
     broadcast: Broadcast
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -202,6 +205,8 @@ def create_app(
     statement_timeout: int | None = None,
     max_subscriptions: int | None = None,
     ws_init_timeout: int | None = None,
+    page_size: int | None = None,
+    max_page_size: int | None = None,
 ) -> OmegaApp:
     """Build the app serving every model found from ``import_name``.
 
@@ -223,7 +228,7 @@ def create_app(
         database_url, broadcast_url, naming, create_tables, pool_size, plan_cache_size,
             busy_timeout, debug, allow_remote, max_body_size, max_batch_size, max_depth,
             max_nodes, max_list_length, max_rows, max_response_size, statement_timeout,
-            max_subscriptions, ws_init_timeout:
+            max_subscriptions, ws_init_timeout, page_size, max_page_size:
             settings; each defaults to its ``OMEGA_*`` environment variable (see ``Settings``).
     """
     package = (import_name or "omega").rpartition(".")[0] or import_name or "omega"
@@ -248,6 +253,8 @@ def create_app(
             "statement_timeout": statement_timeout,
             "max_subscriptions": max_subscriptions,
             "ws_init_timeout": ws_init_timeout,
+            "page_size": page_size,
+            "max_page_size": max_page_size,
         },
         default_database_url=f"sqlite:///{package.rpartition('.')[2]}.db",
     )
@@ -314,12 +321,14 @@ def create_app(
         max_message_size=settings.max_body_size,
         max_subscriptions=settings.max_subscriptions,
     )
+    rest = RestAPI(registry, queries, writes, settings)
     omega = OmegaApp(
         debug=settings.debug,
         routes=[
             *routes,
             Route("/graphql", endpoint, methods=["GET", "POST"], name="graphql"),
             WebSocketRoute("/graphql", sockets, name="graphql-ws"),
+            *rest.routes(),
             # GraphiQL's and the WebSocket client's files, shipped in the package.
             Mount(
                 "/static/omega", StaticFiles(directory=STATIC, check_dir=False), name="omega-static"
@@ -335,6 +344,7 @@ def create_app(
     omega.graphql = engine
     omega.live = live
     omega.sockets = sockets
+    omega.rest = rest
     omega.broadcast = broadcast
     omega.schema = schema
     return omega

@@ -52,6 +52,10 @@ class Settings:
         statement_timeout: milliseconds one database statement may run.
         max_subscriptions: operations one WebSocket may run at once.
         ws_init_timeout: milliseconds a WebSocket client has to send ``connection_init``.
+        page_size: rows of a REST list page when no ``?limit=`` is given;
+            ``OMEGA_PAGE_SIZE``.
+        max_page_size: the largest ``?limit=`` a REST list answers (a larger one is cut
+            to it, as Django REST framework does); ``OMEGA_MAX_PAGE_SIZE``.
     """
 
     database_url: str = ""
@@ -73,6 +77,8 @@ class Settings:
     statement_timeout: int = 30_000
     max_subscriptions: int = 100
     ws_init_timeout: int = 3000
+    page_size: int = 100
+    max_page_size: int = 1000
 
     @classmethod
     def load(
@@ -100,6 +106,8 @@ class Settings:
                 isinstance(getattr(settings, f.name), int) and getattr(settings, f.name) > 0
             ):
                 raise ConfigurationError(f"{f.name} must be a positive integer")
+        if not isinstance(settings.page_size, int) or settings.page_size < 1:
+            raise ConfigurationError("page_size must be a positive integer")
         if settings.naming not in NAMINGS:
             raise ConfigurationError(
                 f"naming {settings.naming!r} is not one of {', '.join(NAMINGS)}"

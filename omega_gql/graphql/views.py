@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 
 from ..errors import LimitExceeded
 from ..query.caller import ANONYMOUS, Caller
+from ..security import read_body
 from ..service import Unit, current_unit
 from .engine import GraphQLEngine
 
@@ -141,24 +142,10 @@ class GraphQLHTTP:
 
     async def _body(self, scope: Scope, receive: Receive) -> bytes:
         """The request body, refused (413) as soon as it is known to be too large."""
-        too_large = _BadRequest.limit(
-            LimitExceeded("the request body is too large", "max_body_size", self.max_body_size),
-            413,
-        )
-        for name, value in scope["headers"]:
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_body_size:
-                raise too_large
-        chunks = []
-        size = 0
-        while True:
-            message = await receive()
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body_size:
-                raise too_large
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                return b"".join(chunks)
+        try:
+            return await read_body(scope, receive, self.max_body_size)
+        except LimitExceeded as error:
+            raise _BadRequest.limit(error, 413) from None
 
     async def _one(
         self, operation: tuple[str, dict[str, Any] | None, str | None], context: Context

@@ -79,6 +79,9 @@ class ModelInfo:
     primary_key: tuple[str, ...]
     relations: tuple[RelationInfo, ...]
     uniques: tuple[UniqueInfo, ...]
+    #: the REST resource (``/api/<resource>/``) and admin name: the table's plural unless
+    #: the model sets ``__resource__``
+    resource: str = ""
     _columns: dict[str, ColumnInfo] = field(default_factory=dict, compare=False, repr=False)
     _relations: dict[str, RelationInfo] = field(default_factory=dict, compare=False, repr=False)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import re
 import uuid
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import MANYTOONE, Mapper, RelationshipProperty
 
 from ..errors import ConfigurationError
 from .info import ColumnInfo, ColumnKind, ModelInfo, RelationInfo, UniqueInfo
+from .naming import Naming
 
 _BY_PYTHON_TYPE: tuple[tuple[type, ColumnKind], ...] = (
     (bool, "bool"),
@@ -119,7 +121,20 @@ def introspect(cls: type) -> ModelInfo:
         primary_key=primary_key,
         relations=tuple(relations),
         uniques=tuple(uniques),
+        resource=_resource(cls, table.name),
     )
+
+
+def _resource(cls: type, table: str) -> str:
+    name = getattr(cls, "__resource__", None)
+    if name is None:
+        return Naming.resource(table)
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+        raise ConfigurationError(
+            f"{cls.__qualname__}.__resource__ = {name!r}: a resource name is letters, digits, "
+            "'_' and '-'"
+        )
+    return name
 
 
 def _relation(

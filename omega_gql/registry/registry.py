@@ -22,11 +22,19 @@ class Registry:
         infos = [introspect(cls) for cls in models]
         self._by_class: dict[type, ModelInfo] = {}
         self._by_table: dict[str, ModelInfo] = {}
+        self._by_resource: dict[str, ModelInfo] = {}
         for info in sorted(infos, key=lambda i: i.table):
             if info.table in self._by_table:
                 raise ConfigurationError(f"two models map table {info.table!r}")
+            if info.resource in self._by_resource:
+                other = self._by_resource[info.resource].name
+                raise ConfigurationError(
+                    f"{info.name} and {other} are both the resource {info.resource!r}: "
+                    "set __resource__ on one of them"
+                )
             self._by_class[info.cls] = info
             self._by_table[info.table] = info
+            self._by_resource[info.resource] = info
         for info in self:
             for rel in info.relations:
                 if rel.target not in self._by_table:
@@ -44,6 +52,10 @@ class Registry:
 
     def by_table(self, table: str) -> ModelInfo:
         return self._by_table[table]
+
+    def by_resource(self, resource: str) -> ModelInfo | None:
+        """The model served as ``resource`` (REST, the admin), or None."""
+        return self._by_resource.get(resource)
 
     def of(self, cls: type) -> ModelInfo:
         """The model description of a mapped class."""

@@ -9,6 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, relationship
 from examples.twooter.models import Twoot, User
 from omega_gql import ConfigurationError, create_app
 from omega_gql.registry import Naming, Registry, discover
+from omega_gql.registry.naming import pascal
 
 
 def test_columns_keys_uniques_and_relationships_both_ways() -> None:
@@ -32,8 +33,28 @@ def test_models_are_discovered_from_the_app_module() -> None:
 @pytest.mark.parametrize(
     ("convention", "expected"),
     [
-        ("graphql-default", ("twootByPk", "insertTwootOne", "TwootBoolExp", "userName", "_isNull", "DESC_NULLS_LAST")),
-        ("hasura-default", ("twoot_by_pk", "insert_twoot_one", "twoot_bool_exp", "user_name", "_is_null", "desc_nulls_last")),
+        (
+            "graphql-default",
+            (
+                "twootByPk",
+                "insertTwootOne",
+                "TwootBoolExp",
+                "userName",
+                "_isNull",
+                "DESC_NULLS_LAST",
+            ),
+        ),
+        (
+            "hasura-default",
+            (
+                "twoot_by_pk",
+                "insert_twoot_one",
+                "twoot_bool_exp",
+                "user_name",
+                "_is_null",
+                "desc_nulls_last",
+            ),
+        ),
     ],
     ids=["graphql-default", "hasura-default"],
 )
@@ -54,7 +75,12 @@ class _Base(DeclarativeBase):
     pass
 
 
-_tags = Table("tag_link", _Base.metadata, Column("post_id", ForeignKey("post.id")), Column("tag_id", ForeignKey("tag.id")))
+_tags = Table(
+    "tag_link",
+    _Base.metadata,
+    Column("post_id", ForeignKey("post.id")),
+    Column("tag_id", ForeignKey("tag.id")),
+)
 
 
 class Tag(_Base):
@@ -120,3 +146,42 @@ def test_models_with_the_same_class_name_are_kept_apart(tmp_path) -> None:  # ty
         shop = connection.execute(sa.text("select label from shop_item")).scalars().all()
     app.database.dispose()
     assert (blog, shop) == (["post"], [])
+
+
+def _resource_model(table: str, resource: str | None) -> type:
+    namespace: dict[str, object] = {
+        "__module__": "people.models",
+        "__tablename__": table,
+        "id": Column(Integer, primary_key=True),
+    }
+    if resource is not None:
+        namespace["__resource__"] = resource
+    return type(pascal(table), (_Base,), namespace)
+
+
+_Person = _resource_model("person", "people")
+_Human = _resource_model("human", "people")
+_Category = _resource_model("category", None)
+
+
+def test_a_resource_is_the_plural_of_the_table_unless_the_model_names_it() -> None:
+    registry = Registry([User, Twoot, _Person, _Category])
+    assert [info.resource for info in (registry.of(User), registry.of(_Person))] == [
+        "users",
+        "people",
+    ]
+    assert registry.of(_Category).resource == "categories"
+    assert registry.by_resource("people") is registry.of(_Person)
+    assert registry.by_resource("persons") is None
+
+
+def test_two_models_cannot_be_the_same_resource() -> None:
+    with pytest.raises(ConfigurationError, match="both the resource 'people'"):
+        Registry([_Person, _Human])
+
+
+@pytest.mark.parametrize("name", ["", "a/b", "spaced out", 3])
+def test_a_resource_name_must_fit_in_a_url(name: object) -> None:
+    model = _resource_model(f"odd_{abs(hash(str(name)))}", name)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match="resource name"):
+        Registry([model])

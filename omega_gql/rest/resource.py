@@ -1,0 +1,78 @@
+"""One model as a REST resource: the fields it answers with and how its keys read in URLs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+from urllib.parse import quote, unquote
+
+from ..errors import NotFound
+from ..query import ArrayField, ColumnField, ListArgs, ObjectField, Param, Selection, key_equals
+from ..query.boolexp import BoolExp
+from ..query.values import coerce
+from ..registry import ModelInfo, Registry
+
+#: The ``Param`` names a key lookup binds, one per key column.
+KEY_PARAMS = "k"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """``/api/<name>/`` for the model ``info``."""
+
+    registry: Registry
+    info: ModelInfo
+
+    @property
+    def name(self) -> str:
+        return self.info.resource
+
+    @cached_property
+    def key_where(self) -> BoolExp:
+        """The row whose key is the ``k0``, ``k1``... parameters."""
+        return key_equals(
+            self.info, {c: Param(f"{KEY_PARAMS}{i}") for i, c in enumerate(self.info.primary_key)}
+        )
+
+    def selection(self, expand: tuple[str, ...] = ()) -> Selection:
+        """Every column under its attribute name, with the ``expand``ed relations embedded."""
+        fields: list[Any] = [columns_of(self.info)]
+        for name in expand:
+            relation = self.info.relation(name)
+            target = columns_of(self.registry.target(self.info, name))
+            if relation.is_array:
+                fields.append(ArrayField(name, name, ListArgs(), target))
+            else:
+                fields.append(ObjectField(name, name, target))
+        return Selection(tuple(f for part in fields for f in _fields(part)))
+
+    def key_variables(self, text: str) -> dict[str, Any]:
+        """The key in a URL (``3``, or ``1,2`` for a composite key, each part
+        percent-encoded) as the ``key_where`` parameters; 404 when it cannot be a key."""
+        parts = text.split(",")
+        columns = self.info.pk_columns
+        if len(parts) != len(columns):
+            raise NotFound(f"no {self.info.name} {text!r}")
+        try:
+            return {
+                f"{KEY_PARAMS}{i}": coerce(column, unquote(part))
+                for i, (column, part) in enumerate(zip(columns, parts, strict=True))
+            }
+        except Exception:  # noqa: BLE001 - a value the key cannot hold names no row
+            raise NotFound(f"no {self.info.name} {text!r}") from None
+
+    def key_text(self, row: dict[str, Any]) -> str:
+        """The URL form of a row's key (see ``key_variables``)."""
+        return ",".join(quote(str(row[c]), safe="") for c in self.info.primary_key)
+
+
+def columns_of(info: ModelInfo) -> Selection:
+    return Selection(tuple(ColumnField(c.name, c.name) for c in info.columns))
+
+
+def _fields(part: Any) -> tuple[Any, ...]:
+    return part.fields if isinstance(part, Selection) else (part,)
+
+
+__all__ = ["Resource", "columns_of"]

@@ -1,0 +1,321 @@
+"""``/api/``: every model as a resource, translated into the engine's read and write requests."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import Message
+
+from ..config import Settings
+from ..errors import NotFound, OmegaError, ValidationFailed
+from ..query import ListArgs, Param, QueryEngine, ReadRequest
+from ..query.values import coerce
+from ..registry import ModelInfo, Registry
+from ..security import read_body
+from ..service import Delete, Insert, Update, WriteService
+from .errors import HTTPProblem, answer
+from .params import parse_expand, parse_list
+from .resource import Resource
+
+COLLECTION_METHODS = ("GET", "POST", "HEAD", "OPTIONS")
+ITEM_METHODS = ("GET", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class RestAPI:
+    """The REST shim over one app's registry, query engine and write service."""
+
+    def __init__(
+        self, registry: Registry, queries: QueryEngine, writes: WriteService, settings: Settings
+    ) -> None:
+        self.registry = registry
+        self.queries = queries
+        self.writes = writes
+        self.settings = settings
+        self.resources = {info.resource: Resource(registry, info) for info in registry}
+
+    def routes(self) -> list[BaseRoute]:
+        # Every method reaches the endpoints, which answer 405 themselves, in JSON.
+        every = list(ALL_METHODS)
+        return [
+            Route("/api/", self.index, methods=every, name="rest-index"),
+            Route("/api", self.index, methods=every),
+            Route("/api/{resource}/", self.collection, methods=every, name="rest-list"),
+            Route("/api/{resource}", self.collection, methods=every),
+            # ``path``: a key value may hold an encoded "/", which the route sees decoded.
+            Route("/api/{resource}/{key:path}", self.item, methods=every, name="rest-detail"),
+        ]
+
+    # ---- endpoints --------------------------------------------------------------------
+
+    async def index(self, request: Request) -> Response:
+        return await _guarded(request, None, lambda: self._index(request))
+
+    async def collection(self, request: Request) -> Response:
+        resource = self._resource(request)
+        return await _guarded(request, resource, lambda: self._collection(request, resource))
+
+    async def item(self, request: Request) -> Response:
+        resource = self._resource(request)
+        return await _guarded(request, resource, lambda: self._item(request, resource))
+
+    async def _index(self, request: Request) -> Response:
+        _allow(request, ("GET", "HEAD", "OPTIONS"))
+        base = _base(request)
+        body = {name: f"{base}/api/{name}/" for name in sorted(self.resources)}
+        return _json(body)
+
+    async def _collection(self, request: Request, resource: Resource | None) -> Response:
+        if resource is None:
+            raise NotFound(f"no resource {request.path_params['resource']!r}")
+        _allow(request, COLLECTION_METHODS)
+        if request.method == "POST":
+            return await self._create(request, resource)
+        query = parse_list(
+            self.registry,
+            resource.info,
+            parse_qsl(request.url.query, keep_blank_values=True),
+            self.settings.page_size,
+            self.settings.max_page_size,
+        )
+        read = ReadRequest(
+            resource.info.table,
+            "page",
+            ListArgs(query.where, query.order_by, Param("limit"), Param("offset")),
+            resource.selection(query.expand),
+        )
+        variables = {**query.variables, "limit": query.limit, "offset": query.offset}
+        page = orjson.loads(await self.queries.read(read, variables))
+        count = page["count"]
+        following = query.offset + query.limit
+        previous = max(query.offset - query.limit, 0)
+        body = {
+            "count": count,
+            "next": _page_url(request, following, query.limit) if following < count else None,
+            "previous": _page_url(request, previous, query.limit) if query.offset > 0 else None,
+            "results": page["rows"],
+        }
+        return _json(body)
+
+    async def _item(self, request: Request, resource: Resource | None) -> Response:
+        if resource is None:
+            raise NotFound(f"no resource {request.path_params['resource']!r}")
+        _allow(request, ITEM_METHODS)
+        key = resource.key_variables(_raw_key(request))
+        if request.method in ("GET", "HEAD"):
+            params = dict(_only(request, "expand", "format"))
+            expand = parse_expand(resource.info, params.get("expand", ""))
+            return _json_text(await self._read_one(resource, key, expand))
+        if request.method == "DELETE":
+            result = await self.writes.write(Delete(resource.info.table, resource.key_where), key)
+            if not result.pks:
+                raise NotFound(f"no {resource.info.name} {_raw_key(request)!r}")
+            return Response(status_code=204)
+        try:
+            return await self._change(request, resource, key, partial=request.method == "PATCH")
+        except (ValidationFailed, HTTPProblem):
+            # As Django REST framework does, a missing object is 404 before its body is judged.
+            await self._read_one(resource, key, ())
+            raise
+
+    # ---- writes -----------------------------------------------------------------------
+
+    async def _create(self, request: Request, resource: Resource) -> Response:
+        body = await self._body(request, resource.info)
+        items = len(body) if isinstance(body, list) else None
+        rows = body if isinstance(body, list) else [body]
+        if not rows:
+            raise ValidationFailed("give an object, or a list of at least one")
+        for index, row in enumerate(rows):
+            _check_object(resource.info, row, (str(index),) if items is not None else ())
+        try:
+            result = await self.writes.write(
+                Insert(resource.info.table, tuple(rows), returning=resource.selection())
+            )
+        except OmegaError as error:
+            return _error(error, items)
+        if items is not None:
+            return _json_text("[" + ",".join(result.returning) + "]", status=201)
+        [text] = result.returning
+        location = f"{_base(request)}/api/{resource.name}/{resource.key_text(orjson.loads(text))}"
+        return _json_text(text, status=201, headers={"location": location})
+
+    async def _change(
+        self, request: Request, resource: Resource, key: dict[str, Any], partial: bool
+    ) -> Response:
+        info = resource.info
+        body = await self._body(request, info)
+        _check_object(info, body, ())
+        values = dict(body)
+        for i, key_column in enumerate(info.pk_columns):
+            # The key is the URL's: giving it again is allowed, changing it is not.
+            if key_column.name in values:
+                try:
+                    same = coerce(key_column, values.pop(key_column.name)) == key[f"k{i}"]
+                except OmegaError:
+                    same = False
+                if not same:
+                    raise ValidationFailed(
+                        "the key is the URL's and cannot change", path=(key_column.name,)
+                    )
+        if not partial:
+            for column in info.columns:
+                if column.is_required and not column.primary_key and column.name not in values:
+                    raise ValidationFailed("This field is required.", path=(column.name,))
+        if not values:
+            return _json_text(await self._read_one(resource, key, ()))
+        result = await self.writes.write(
+            Update(info.table, resource.key_where, values, returning=resource.selection()), key
+        )
+        if not result.pks:
+            raise NotFound(f"no {info.name} {_raw_key(request)!r}")
+        return _json_text(result.returning[0])
+
+    async def _read_one(
+        self, resource: Resource, key: dict[str, Any], expand: tuple[str, ...]
+    ) -> str:
+        read = ReadRequest(
+            resource.info.table,
+            "one",
+            ListArgs(where=resource.key_where),
+            resource.selection(expand),
+        )
+        text = await self.queries.read(read, key)
+        if text == "null":
+            raise NotFound(f"no {resource.info.name} with this key")
+        return text
+
+    async def _body(self, request: Request, info: ModelInfo) -> Any:
+        raw = await read_body(request.scope, request.receive, self.settings.max_body_size)
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind in FORM_TYPES:
+            return await _form(request, raw, info)
+        if kind == "application/json" or kind.endswith("+json") or (not kind and raw):
+            try:
+                return orjson.loads(raw)
+            except orjson.JSONDecodeError as error:
+                raise HTTPProblem(400, f"JSON parse error - {error}") from None
+        if not kind:
+            return {}
+        raise HTTPProblem(415, f'Unsupported media type "{kind}" in request.')
+
+    def _resource(self, request: Request) -> Resource | None:
+        return self.resources.get(request.path_params["resource"])
+
+
+async def _guarded(
+    request: Request, resource: Resource | None, respond: Callable[[], Awaitable[Response]]
+) -> Response:
+    """``respond()``, with its errors mapped to their REST answers once."""
+    try:
+        response = await respond()
+    except _Options as options:
+        return _json({"methods": options.methods}, 200, options.headers)
+    except HTTPProblem as problem:
+        return _json({"detail": problem.detail}, problem.status, problem.headers)
+    except OmegaError as error:
+        return _error(error, None)
+    if request.method == "HEAD":
+        response.body = b""
+    return response
+
+
+def _error(error: OmegaError, items: int | None) -> Response:
+    status, body, headers = answer(error, items)
+    return _json(body, status, headers)
+
+
+def _allow(request: Request, methods: tuple[str, ...]) -> None:
+    if request.method == "OPTIONS":
+        raise _Options(methods)
+    if request.method not in methods:
+        raise HTTPProblem(
+            405, f'Method "{request.method}" not allowed.', {"allow": ", ".join(methods)}
+        )
+
+
+class _Options(HTTPProblem):
+    def __init__(self, methods: tuple[str, ...]) -> None:
+        super().__init__(200, "", {"allow": ", ".join(methods)})
+        self.methods = methods
+
+
+def _check_object(info: ModelInfo, row: Any, path: tuple[str, ...]) -> None:
+    if not isinstance(row, dict):
+        raise ValidationFailed(f"expected an object of {info.name} fields", path=path)
+    for name in row:
+        if info.has_relation(name):
+            raise ValidationFailed(
+                "relations are not written here; write the key column that refers to it",
+                path=(*path, name),
+            )
+
+
+async def _form(request: Request, raw: bytes, info: ModelInfo) -> dict[str, Any]:
+    """Form fields as strings; an empty field is null except for text columns."""
+
+    async def replay() -> Message:
+        return {"type": "http.request", "body": raw, "more_body": False}
+
+    form = await Request(request.scope, replay).form()
+    values: dict[str, Any] = {}
+    for name, value in form.multi_items():
+        if not isinstance(value, str):
+            raise ValidationFailed("files are not accepted", path=(name,))
+        if value == "" and info.has_column(name):
+            if info.column(name).kind != "string":
+                values[name] = None
+                continue
+        values[name] = value
+    return values
+
+
+def _only(request: Request, *names: str) -> list[tuple[str, str]]:
+    params = parse_qsl(request.url.query, keep_blank_values=True)
+    for name, _ in params:
+        if name not in names:
+            raise ValidationFailed(f"unknown parameter {name!r} here", path=(name,))
+    return params
+
+
+def _raw_key(request: Request) -> str:
+    """The key as the client encoded it: a "," or "/" inside a value stays encoded."""
+    raw: bytes = request.scope.get("raw_path") or request.url.path.encode()
+    # /api/<resource>/<key>[/], the prefix (a root path included) decoded or not alike.
+    segments = raw.split(b"?")[0].rstrip(b"/").split(b"/")
+    resource = request.path_params["resource"].encode()
+    at = next(
+        i for i in range(1, len(segments)) if segments[i - 1] == b"api" and segments[i] == resource
+    )
+    return b"/".join(segments[at + 1 :]).decode("latin-1")
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _page_url(request: Request, offset: int, limit: int) -> str:
+    params = [(k, v) for k, v in parse_qsl(request.url.query, keep_blank_values=True)]
+    params = [(k, v) for k, v in params if k not in ("limit", "offset")]
+    params.append(("limit", str(limit)))
+    if offset > 0:
+        params.append(("offset", str(offset)))
+    return str(request.url.replace(query=urlencode(params)))
+
+
+def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(body), status, headers, media_type="application/json")
+
+
+def _json_text(text: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(text.encode(), status, headers, media_type="application/json")
+
+
+__all__ = ["RestAPI"]
