@@ -13,6 +13,7 @@ from .errors import (
     NotFound,
     OmegaError,
     PermissionDenied,
+    PreconditionFailed,
     ValidationFailed,
 )
 from .events import ChangeEvent
@@ -35,6 +36,7 @@ __all__ = [
     "OmegaApp",
     "OmegaError",
     "PermissionDenied",
+    "PreconditionFailed",
     "Settings",
     "ValidationFailed",
     "create_app",

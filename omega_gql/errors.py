@@ -8,6 +8,7 @@ GraphQL ``extensions.code`` and each surface maps it once (``graphql/errors.py``
     ├── ValidationFailed      validation-failed    input that does not fit the schema
     ├── ConstraintViolation   constraint-violation foreign key, unique or not-null refused
     ├── NotFound              not-found            no such row
+    ├── PreconditionFailed    precondition-failed  the row is no longer as the writer last saw it
     ├── PermissionDenied      permission-denied    the role may not do this
     ├── DatabaseBusy          database-busy        the database stayed locked; retry later
     └── LimitExceeded         limit-exceeded       the request is larger or slower than a limit
@@ -54,6 +55,13 @@ class NotFound(OmegaError):
     """No row matches."""
 
     code = "not-found"
+
+
+class PreconditionFailed(OmegaError):
+    """A conditional write found the row changed since the caller read it (REST's
+    ``If-Match``); nothing was written."""
+
+    code = "precondition-failed"
 
 
 class PermissionDenied(OmegaError):
@@ -103,5 +111,6 @@ __all__ = [
     "NotFound",
     "OmegaError",
     "PermissionDenied",
+    "PreconditionFailed",
     "ValidationFailed",
 ]

@@ -17,6 +17,7 @@ from ..errors import (
     NotFound,
     OmegaError,
     PermissionDenied,
+    PreconditionFailed,
     ValidationFailed,
 )
 
@@ -38,6 +39,8 @@ def answer(error: OmegaError, items: int | None = None) -> tuple[int, Any, dict[
         return 400, _field_errors(error, items), {}
     if isinstance(error, NotFound):
         return 404, {"detail": error.message}, {}
+    if isinstance(error, PreconditionFailed):
+        return 412, {"detail": error.message}, {}
     if isinstance(error, PermissionDenied):
         return 403, {"detail": error.message}, {}
     if isinstance(error, DatabaseBusy):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -13,12 +14,12 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Message
 
 from ..config import Settings
-from ..errors import NotFound, OmegaError, ValidationFailed
+from ..errors import NotFound, OmegaError, PreconditionFailed, ValidationFailed
 from ..query import ListArgs, Param, QueryEngine, ReadRequest
 from ..query.values import coerce
 from ..registry import ModelInfo, Registry
 from ..security import read_body
-from ..service import Delete, Insert, Update, WriteService
+from ..service import Delete, Insert, Precondition, Update, WriteService
 from .errors import HTTPProblem, answer
 from .params import parse_expand, parse_list
 from .resource import Resource
@@ -112,9 +113,17 @@ class RestAPI:
         if request.method in ("GET", "HEAD"):
             params = dict(_only(request, "expand", "format"))
             expand = parse_expand(resource.info, params.get("expand", ""))
-            return _json_text(await self._read_one(resource, key, expand))
+            text = await self._read_one(resource, key, expand)
+            tag = etag(text)
+            if _matches(request.headers.get("if-none-match"), tag):
+                return Response(status_code=304, headers={"etag": tag})
+            return _object(text)
         if request.method == "DELETE":
-            result = await self.writes.write(Delete(resource.info.table, resource.key_where), key)
+            result = await self.writes.write(
+                Delete(resource.info.table, resource.key_where),
+                key,
+                self._precondition(request, resource, key),
+            )
             if not result.pks:
                 raise NotFound(f"no {resource.info.name} {_raw_key(request)!r}")
             return Response(status_code=204)
@@ -145,7 +154,7 @@ class RestAPI:
             return _json_text("[" + ",".join(result.returning) + "]", status=201)
         [text] = result.returning
         location = f"{_base(request)}/api/{resource.name}/{resource.key_text(orjson.loads(text))}"
-        return _json_text(text, status=201, headers={"location": location})
+        return _object(text, status=201, headers={"location": location})
 
     async def _change(
         self, request: Request, resource: Resource, key: dict[str, Any], partial: bool
@@ -169,14 +178,35 @@ class RestAPI:
             for column in info.columns:
                 if column.is_required and not column.primary_key and column.name not in values:
                     raise ValidationFailed("This field is required.", path=(column.name,))
+        precondition = self._precondition(request, resource, key)
         if not values:
-            return _json_text(await self._read_one(resource, key, ()))
+            text = await self._read_one(resource, key, ())
+            if precondition is not None and not precondition.accept(text):
+                raise PreconditionFailed(f"the {info.name} changed since it was read")
+            return _object(text)
         result = await self.writes.write(
-            Update(info.table, resource.key_where, values, returning=resource.selection()), key
+            Update(info.table, resource.key_where, values, returning=resource.selection()),
+            key,
+            precondition,
         )
         if not result.pks:
             raise NotFound(f"no {info.name} {_raw_key(request)!r}")
-        return _json_text(result.returning[0])
+        return _object(result.returning[0])
+
+    def _precondition(
+        self, request: Request, resource: Resource, key: dict[str, Any]
+    ) -> Precondition | None:
+        """``If-Match``: write only if the object still has one of the given ETags."""
+        given = request.headers.get("if-match")
+        if given is None:
+            return None
+        read = ReadRequest(
+            resource.info.table, "one", ListArgs(where=resource.key_where), resource.selection()
+        )
+        values = {c: key[f"k{i}"] for i, c in enumerate(resource.info.primary_key)}
+        return Precondition(
+            values, read, lambda text: text != "null" and _matches(given, etag(text))
+        )
 
     async def _read_one(
         self, resource: Resource, key: dict[str, Any], expand: tuple[str, ...]
@@ -312,6 +342,24 @@ def _page_url(request: Request, offset: int, limit: int) -> str:
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(orjson.dumps(body), status, headers, media_type="application/json")
+
+
+def etag(text: str) -> str:
+    """A strong ETag of an object's JSON: equal exactly when the answer is."""
+    return '"' + hashlib.blake2b(text.encode(), digest_size=16).hexdigest() + '"'
+
+
+def _matches(header: str | None, tag: str) -> bool:
+    """Whether an ``If-Match``/``If-None-Match`` list names ``tag`` (or is ``*``)."""
+    if header is None:
+        return False
+    given = [t.strip().removeprefix("W/") for t in header.split(",")]
+    return "*" in given or tag in given
+
+
+def _object(text: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """One object's answer, with its ETag."""
+    return _json_text(text, status, {**(headers or {}), "etag": etag(text)})
 
 
 def _json_text(text: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:

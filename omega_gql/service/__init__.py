@@ -5,7 +5,7 @@ from __future__ import annotations
 from .delete import delete
 from .insert import Nested, OnConflict, insert
 from .plan import WritePlan
-from .requests import Delete, Insert, Update, WriteRequest, WriteResult
+from .requests import Delete, Insert, Precondition, Update, WriteRequest, WriteResult
 from .unit import Unit
 from .update import matching, update
 from .writes import WriteService, current_unit
@@ -15,6 +15,7 @@ __all__ = [
     "Insert",
     "Nested",
     "OnConflict",
+    "Precondition",
     "Unit",
     "Update",
     "WritePlan",

@@ -6,12 +6,13 @@ so that one prepared request serves every request of a GraphQL document.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..query.boolexp import BoolExp
 from ..query.caller import ANONYMOUS, Caller
+from ..query.request import ReadRequest
 from ..query.selection import Selection
 from .insert import OnConflict
 
@@ -55,6 +56,18 @@ WriteRequest = Insert | Update | Delete
 
 
 @dataclass(frozen=True)
+class Precondition:
+    """Write only if the row with primary key ``key`` (attribute → value), locked for the
+    rest of the transaction, reads as ``accept`` wants: ``read`` runs in the write's own
+    transaction and ``accept`` gets its JSON text (``null`` when there is no such row).
+    Otherwise ``PreconditionFailed``, and nothing is written."""
+
+    key: Mapping[str, Any]
+    read: ReadRequest
+    accept: Callable[[str], bool]
+
+
+@dataclass(frozen=True)
 class WriteResult:
     """What a write did: the keys of the rows written (in key order for updates and
     deletes), how many rows it wrote (nested inserts included, as Hasura counts them), and
@@ -65,4 +78,4 @@ class WriteResult:
     returning: list[str]
 
 
-__all__ = ["Delete", "Insert", "Update", "WriteRequest", "WriteResult"]
+__all__ = ["Delete", "Insert", "Precondition", "Update", "WriteRequest", "WriteResult"]

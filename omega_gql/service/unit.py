@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -67,6 +67,19 @@ class Unit:
             return self.connection.execute(stmt, params)
         except IntegrityError as error:
             raise violation(error, self.registry, info) from None
+
+    def lock(self, info: ModelInfo, key: Mapping[str, Any]) -> None:
+        """Keep other transactions from changing the row with this primary key until this
+        one ends. SQLite's write transaction already excludes every other writer."""
+        if self.connection.dialect.name == "sqlite":
+            return
+        table: sa.Table = info.cls.__table__  # type: ignore[attr-defined]
+        match = [
+            table.c[column.column_name] == coerce(column, key[column.name])
+            for column in info.pk_columns
+        ]
+        first = info.pk_columns[0].column_name
+        self.execute(sa.select(table.c[first]).where(*match).with_for_update())
 
     def record(self, info: ModelInfo, op: Op, pks: list[PK]) -> None:
         """Note a change for the events published after commit; keys as their Python

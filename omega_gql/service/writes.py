@@ -10,12 +10,13 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Connection
 
 from ..database import Database
+from ..errors import PreconditionFailed
 from ..events import Publisher
 from ..query.engine import QueryEngine
 from ..query.execute import Prepared
 from ..registry import Registry
 from .plan import WritePlan
-from .requests import WriteRequest, WriteResult
+from .requests import Precondition, WriteRequest, WriteResult
 from .unit import Unit
 
 T = TypeVar("T")
@@ -51,11 +52,30 @@ class WriteService:
         return WritePlan(request, self.registry, self.queries)
 
     async def write(
-        self, request: WriteRequest, variables: Mapping[str, Any] | None = None
+        self,
+        request: WriteRequest,
+        variables: Mapping[str, Any] | None = None,
+        precondition: Precondition | None = None,
     ) -> WriteResult:
-        """Run one write request in its own unit of work."""
+        """Run one write request in its own unit of work; with a ``precondition``, only if
+        it holds when the row is locked."""
         plan = self.prepare(request)
-        return await self.run(lambda unit: plan.run(unit, variables or {}))
+        given = variables or {}
+        if precondition is None:
+            return await self.run(lambda unit: plan.run(unit, given))
+        check = precondition
+        current = self.queries.plan(check.read)
+        info = self.registry.by_table(check.read.table)
+
+        def guarded(unit: Unit) -> WriteResult:
+            unit.lock(info, check.key)
+            if not check.accept(current.run(unit.dbapi, given)):
+                raise PreconditionFailed(
+                    f"the {info.name} changed since it was read; read it again", path=()
+                )
+            return plan.run(unit, given)
+
+        return await self.run(guarded)
 
     async def run(self, fn: Callable[[Unit], T]) -> T:
         """Run ``fn`` in one transaction; publish its events only if it commits.
