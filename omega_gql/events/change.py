@@ -6,7 +6,7 @@ import datetime
 import decimal
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import orjson
@@ -55,6 +55,8 @@ class ChangeEvent:
 def merge(events: Iterable[ChangeEvent]) -> list[ChangeEvent]:
     """One event per table and operation, in the order each first occurred; keys in the
     order written, each once."""
+    if isinstance(events, list) and len(events) == 1 and len(events[0].pks) == 1:
+        return list(events)  # the usual unit: one row written
     merged: dict[tuple[str, str], dict[tuple[Any, ...], None]] = {}
     for event in events:
         merged.setdefault((event.table, event.op), {}).update(dict.fromkeys(event.pks))
@@ -63,7 +65,7 @@ def merge(events: Iterable[ChangeEvent]) -> list[ChangeEvent]:
 
 def numbered(events: Iterable[ChangeEvent], first: int) -> list[ChangeEvent]:
     """``events`` with sequence numbers ``first``, ``first + 1``, ..."""
-    return [replace(event, seq=first + i) for i, event in enumerate(events)]
+    return [ChangeEvent(e.table, e.op, e.pks, first + i) for i, e in enumerate(events)]
 
 
 def _encode_value(value: Any) -> Any:

@@ -38,9 +38,10 @@ class Publisher:
         merged = merge(events)
         if not merged:
             return []
-        delivered = numbered(merged, next(self._seq))
-        for _ in delivered[1:]:
+        first = next(self._seq)
+        for _ in merged[1:]:
             next(self._seq)
+        delivered = numbered(merged, first)
         started = False
         for event in delivered:
             for subscriber in self.subscribers:
@@ -49,7 +50,7 @@ class Publisher:
                 except Exception:  # noqa: BLE001 - a subscriber never fails the writer
                     log.exception("change subscriber %r failed on %s", subscriber, event.table)
                     continue
-                if inspect.isawaitable(result):
+                if result is not None and inspect.isawaitable(result):
                     task = asyncio.ensure_future(self._guarded(subscriber, event, result))
                     self._tasks.add(task)
                     task.add_done_callback(self._tasks.discard)
