@@ -15,7 +15,11 @@ def test_defaults_apply_when_nothing_is_given() -> None:
 
 
 def test_environment_overrides_defaults_and_arguments_override_environment() -> None:
-    env = {"OMEGA_DATABASE_URL": "sqlite:///env.db", "OMEGA_NAMING": "hasura-default", "OMEGA_POOL_SIZE": "7"}
+    env = {
+        "OMEGA_DATABASE_URL": "sqlite:///env.db",
+        "OMEGA_NAMING": "hasura-default",
+        "OMEGA_POOL_SIZE": "7",
+    }
     assert Settings.load({}, env).database_url == "sqlite:///env.db"
     assert Settings.load({}, env).pool_size == 7
     chosen = Settings.load({"database_url": "sqlite:///arg.db", "naming": None}, env)

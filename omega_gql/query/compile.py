@@ -250,10 +250,13 @@ class Compiler(Filters):
             node_joins: Joins = []
             outer = self._path
             self._path = (*outer, nodes_key)
+            # The aggregate's own subqueries count as a level of SQL nesting.
+            self._nesting += 1
             try:
                 nodes_object = self.object(info, talias, nodes, node_joins)
             finally:
                 self._path = outer
+                self._nesting -= 1
             rows = sa.select(nodes_object.label("j"))
             rows = rows.select_from(self.joined(talias, node_joins))
             if join is not None:

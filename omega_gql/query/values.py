@@ -25,9 +25,21 @@ def coerce(column: ColumnInfo, value: Any, path: tuple[str, ...] = ()) -> Any:
 
 
 def _int(value: Any) -> int:
+    """A 32-bit integer, as GraphQL's ``Int`` and PostgreSQL's ``integer`` hold."""
+    return _integer(value, 1 << 31)
+
+
+def _bigint(value: Any) -> int:
+    return _integer(value, 1 << 63)
+
+
+def _integer(value: Any, bound: int) -> int:
     if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
         raise TypeError
-    return int(value)
+    number = int(value)
+    if not -bound <= number < bound:
+        raise OverflowError
+    return number
 
 
 def _float(value: Any) -> float:
@@ -94,7 +106,7 @@ def _json(value: Any) -> Any:
 
 _COERCERS = {
     "int": _int,
-    "bigint": _int,
+    "bigint": _bigint,
     "float": _float,
     "numeric": _numeric,
     "string": _str,

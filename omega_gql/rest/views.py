@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import orjson
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -21,6 +22,7 @@ from ..registry import ModelInfo, Registry
 from ..security import read_body
 from ..service import Delete, Insert, Precondition, Update, WriteService
 from .errors import HTTPProblem, answer
+from .openapi import openapi
 from .params import parse_expand, parse_list
 from .resource import Resource
 
@@ -28,6 +30,22 @@ COLLECTION_METHODS = ("GET", "POST", "HEAD", "OPTIONS")
 ITEM_METHODS = ("GET", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class _Key(Convertor[str]):
+    """A key in a URL: anything, since a value may hold an encoded "/" or newline, which
+    the route sees decoded (the key itself is read from the raw path)."""
+
+    regex = r"[\s\S]*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("omega_key", _Key())
 
 
 class RestAPI:
@@ -41,6 +59,7 @@ class RestAPI:
         self.writes = writes
         self.settings = settings
         self.resources = {info.resource: Resource(registry, info) for info in registry}
+        self._openapi: bytes | None = None
 
     def routes(self) -> list[BaseRoute]:
         # Every method reaches the endpoints, which answer 405 themselves, in JSON.
@@ -48,16 +67,25 @@ class RestAPI:
         return [
             Route("/api/", self.index, methods=every, name="rest-index"),
             Route("/api", self.index, methods=every),
+            Route("/api/openapi.json", self.document, methods=every, name="rest-openapi"),
             Route("/api/{resource}/", self.collection, methods=every, name="rest-list"),
             Route("/api/{resource}", self.collection, methods=every),
-            # ``path``: a key value may hold an encoded "/", which the route sees decoded.
-            Route("/api/{resource}/{key:path}", self.item, methods=every, name="rest-detail"),
+            Route("/api/{resource}/{key:omega_key}", self.item, methods=every, name="rest-detail"),
         ]
 
     # ---- endpoints --------------------------------------------------------------------
 
     async def index(self, request: Request) -> Response:
         return await _guarded(request, None, lambda: self._index(request))
+
+    async def document(self, request: Request) -> Response:
+        return await _guarded(request, None, lambda: self._document(request))
+
+    async def _document(self, request: Request) -> Response:
+        _allow(request, ("GET", "HEAD", "OPTIONS"))
+        if self._openapi is None:
+            self._openapi = orjson.dumps(openapi(self.registry))
+        return Response(self._openapi, media_type="application/json")
 
     async def collection(self, request: Request) -> Response:
         resource = self._resource(request)
@@ -74,7 +102,8 @@ class RestAPI:
         return _json(body)
 
     async def _collection(self, request: Request, resource: Resource | None) -> Response:
-        if resource is None:
+        if resource is None or request.scope["path"].endswith("\n"):
+            # (A route's "$" also matches before a final newline: /api/users/%0A is a key.)
             raise NotFound(f"no resource {request.path_params['resource']!r}")
         _allow(request, COLLECTION_METHODS)
         if request.method == "POST":

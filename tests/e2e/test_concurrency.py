@@ -24,13 +24,19 @@ def test_concurrent_writes_and_reads(db_url: str, tmp_path: Path) -> None:
 async def _exercise(url: str) -> None:
     async with httpx.AsyncClient(timeout=20) as client:
         replies = await asyncio.gather(
-            *(client.post(url, json={"query": INSERT, "variables": {"c": f"u{n}"}}) for n in range(30))
+            *(
+                client.post(url, json={"query": INSERT, "variables": {"c": f"u{n}"}})
+                for n in range(30)
+            )
         )
         bodies = [r.json() for r in replies]
         assert all("errors" not in b for b in bodies), bodies
         ids = {b["data"]["insertTwootOne"]["id"] for b in bodies}
         assert len(ids) == 30
         counts = await asyncio.gather(
-            *(client.post(url, json={"query": "{ twootAggregate { aggregate { count } } }"}) for _ in range(20))
+            *(
+                client.post(url, json={"query": "{ twootAggregate { aggregate { count } } }"})
+                for _ in range(20)
+            )
         )
         assert {c.json()["data"]["twootAggregate"]["aggregate"]["count"] for c in counts} == {30}

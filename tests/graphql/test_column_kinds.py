@@ -31,7 +31,8 @@ def test_every_kind_round_trips(gadgets: OmegaClient) -> None:
         "specs": {"watts": 40, "tags": ["warm"]},
     }
     inserted = gadgets.graphql(
-        f"mutation($g: GadgetInsertInput!) {{ insertGadgetOne(object: $g) {{ {FIELDS} }} }}", {"g": gadget}
+        f"mutation($g: GadgetInsertInput!) {{ insertGadgetOne(object: $g) {{ {FIELDS} }} }}",
+        {"g": gadget},
     )["insertGadgetOne"]
     assert inserted == {"id": 1, **gadget}
     listed = gadgets.graphql(f"{{ gadget {{ {FIELDS} }} }}")["gadget"]
@@ -70,7 +71,9 @@ def test_aggregates_over_numeric_and_date_columns(gadgets: OmegaClient) -> None:
 
 
 def test_a_malformed_date_is_refused_as_validation_failed(gadgets: OmegaClient) -> None:
-    body = gadgets.graphql_response('mutation { insertGadgetOne(object: {name: "x", madeOn: "tomorrow"}) { id } }')
+    body = gadgets.graphql_response(
+        'mutation { insertGadgetOne(object: {name: "x", madeOn: "tomorrow"}) { id } }'
+    )
     assert body["errors"][0]["extensions"]["code"] == "validation-failed"
     assert gadgets.graphql("{ gadgetAggregate { aggregate { count } } }") == {
         "gadgetAggregate": {"aggregate": {"count": 0}}

@@ -47,7 +47,11 @@ def test_update_and_delete_by_pk(members: OmegaClient) -> None:
         "{ team member role } }"
     )
     assert data == {"updateMembershipByPk": {"team": "red", "member": "bob", "role": "lead"}}
-    data = members.graphql('mutation { deleteMembershipByPk(team: "blue", member: "ann") { role } }')
+    data = members.graphql(
+        'mutation { deleteMembershipByPk(team: "blue", member: "ann") { role } }'
+    )
     assert data == {"deleteMembershipByPk": {"role": "dev"}}
     left = members.graphql("{ membership(orderBy: [{team: ASC}, {member: ASC}]) { team member } }")
-    assert left == {"membership": [{"team": "red", "member": "ann"}, {"team": "red", "member": "bob"}]}
+    assert left == {
+        "membership": [{"team": "red", "member": "ann"}, {"team": "red", "member": "bob"}]
+    }

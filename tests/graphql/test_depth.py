@@ -41,6 +41,20 @@ def test_any_depth_up_to_the_limit_answers(seed: OmegaClient, levels: int) -> No
     walk(seed.graphql(chain(levels))["twootByPk"], levels)
 
 
+def test_depth_under_an_aggregate_with_paging_answers(seed: OmegaClient) -> None:
+    # An aggregate's nodes sit in subqueries of their own: SQLite's parser once gave out on
+    # such a document (found by the generated-documents test), five relationships below.
+    data = seed.graphql(
+        """{ twootAggregate(distinctOn: [], limit: 1, offset: 0, orderBy: [], where: {_and: null}) {
+            nodes { user { twoots(distinctOn: [], orderBy: [], where: {_and: []}) {
+                user { twoots(distinctOn: [], limit: 1, offset: 0, orderBy: [], where: null) {
+                    user { joinedAt } } } } } } } }"""
+    )
+    [node] = data["twootAggregate"]["nodes"]
+    [deepest] = node["user"]["twoots"][0]["user"]["twoots"]
+    assert deepest == {"user": {"joinedAt": "2024-01-01T00:00:00"}}
+
+
 def test_the_statements_of_a_deep_read_do_not_grow_with_the_rows(
     seed: OmegaClient, count_statements
 ) -> None:

@@ -12,7 +12,10 @@ import pytest
         ("{twootsAggregate: {count: ASC}}, {id: ASC}", ["dan", "cat", "bob", "ann"]),
         ("{twootsAggregate: {max: {postedAt: DESC_NULLS_LAST}}}", ["cat", "bob", "ann", "dan"]),
         ("{twootsAggregate: {min: {id: ASC}}}", ["ann", "bob", "cat", "dan"]),
-        ("{twootsAggregate: {sum: {id: DESC_NULLS_FIRST}}}, {id: ASC}", ["dan", "bob", "ann", "cat"]),
+        (
+            "{twootsAggregate: {sum: {id: DESC_NULLS_FIRST}}}, {id: ASC}",
+            ["dan", "bob", "ann", "cat"],
+        ),
     ],
     ids=["count-desc", "count-asc", "max-timestamp", "min-id", "sum-nulls-first"],
 )

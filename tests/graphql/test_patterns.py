@@ -26,7 +26,9 @@ CASES = [
     ids=[f"{op}-{pattern}" for op, pattern, _ in CASES],
 )
 def test_pattern_operators(twoot_ids, operator, pattern, expected):
-    assert twoot_ids(f"{{content: {{{operator}: $p}}}}", {"p": pattern}, "($p: String!)") == expected
+    assert (
+        twoot_ids(f"{{content: {{{operator}: $p}}}}", {"p": pattern}, "($p: String!)") == expected
+    )
 
 
 def test_a_literal_pattern_works_like_a_variable(twoot_ids):

@@ -204,9 +204,7 @@ ESCAPES = [
     ESCAPES,
     ids=["like-percent", "like-underscore", "like-backslash", "ilike-percent", "nlike", "nilike"],
 )
-def test_where_like_patterns_escape_wildcards_with_a_backslash(
-    seed, operator, pattern, expected
-):
+def test_where_like_patterns_escape_wildcards_with_a_backslash(seed, operator, pattern, expected):
     seed.graphql(
         """mutation($objects: [TwootInsertInput!]!) { insertTwoot(objects: $objects) { affectedRows } }""",
         {"objects": [{"content": c, "userId": 1} for c in ("100%", "100 percent", "100_", "a\\b")]},

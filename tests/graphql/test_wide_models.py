@@ -32,7 +32,9 @@ def wide(db_url: str) -> Iterator[OmegaClient]:
 def test_every_column_of_a_wide_row_comes_back_in_order(wide: OmegaClient) -> None:
     row = {f"c{n:03d}": n * 7 for n in range(WIDTH)}
     literal = ", ".join(f"{k}: {v}" for k, v in row.items())
-    inserted = wide.graphql(f"mutation {{ insertWideOne(object: {{{literal}}}) {{ id {FIELDS} }} }}")
+    inserted = wide.graphql(
+        f"mutation {{ insertWideOne(object: {{{literal}}}) {{ id {FIELDS} }} }}"
+    )
     assert inserted["insertWideOne"] == {"id": 1, **row}
     listed = wide.graphql(f"{{ wide {{ {FIELDS} id }} }}")["wide"]
     assert list(listed[0]) == [*row, "id"]

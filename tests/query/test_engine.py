@@ -164,7 +164,10 @@ def test_the_caller_is_part_of_the_plan_key(twooter: OmegaApp) -> None:
                 Selection(
                     (
                         AggregateField(
-                            "n", "twoots", ListArgs(), AggregateSelection(aggregates=(("a", (Count("c"),)),))
+                            "n",
+                            "twoots",
+                            ListArgs(),
+                            AggregateSelection(aggregates=(("a", (Count("c"),)),)),
                         ),
                     )
                 ),

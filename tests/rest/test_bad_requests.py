@@ -15,7 +15,16 @@ def count(api: OmegaClient, resource: str) -> int:
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/nothing/", "/api/nothing/1", "/api/users/99", "/api/users/x", "/api/users/1,2"]
+    "url",
+    [
+        "/api/nothing/",
+        "/api/nothing/1",
+        "/api/users/99",
+        "/api/users/x",
+        "/api/users/1,2",
+        "/api/users/%0A",
+        "/api/users/1%2F2",
+    ],
 )
 def test_an_unknown_resource_or_key_is_404(api: OmegaClient, url: str) -> None:
     for method in ("GET", "PUT", "PATCH", "DELETE"):
@@ -50,6 +59,7 @@ def test_a_wrong_method_is_405_with_allow(
         ({"content": None, "user_id": 1}, "content", "null"),
         ({"content": "x", "user_id": 1, "colour": "red"}, "colour", "no field"),
         ({"content": "x", "user_id": "one"}, "user_id", "int"),
+        ({"content": "x", "user_id": 2**40}, "user_id", "int"),
         ({"content": 5, "user_id": 1}, "content", "string"),
         ({"content": "x", "user_id": 1, "posted_at": "yesterday"}, "posted_at", "datetime"),
         ({"content": "x", "user": {"user_name": "bob"}}, "user", "relation"),
