@@ -16,22 +16,42 @@ class AnswerError(RuntimeError):
     """The server answered with an HTTP error, GraphQL errors, or not JSON."""
 
 
-def fetch(url: str, workload: Workload) -> Any:
-    """POST the workload's body once (as wrk will) and return the parsed JSON answer."""
+def fetch(base: str, workload: Workload) -> Any:
+    """Send the workload's request once (as wrk will) and return the parsed JSON answer,
+    with ``base`` (which differs per server) taken out of the URLs a REST page links to."""
     # A generous timeout: a server may compile a document's plan on first sight.
-    resp = httpx.post(
-        url,
-        content=workload.body(),
-        headers={"Content-Type": "application/json"},
+    resp = httpx.request(
+        workload.method,
+        base + workload.path,
+        content=workload.body() or None,
+        headers={"Content-Type": "application/json"} if workload.method == "POST" else {},
         timeout=30.0,
     )
     try:
         answer = orjson.loads(resp.content)
     except orjson.JSONDecodeError:
         raise AnswerError(f"HTTP {resp.status_code}, not JSON: {resp.text[:200]!r}") from None
-    if resp.status_code != 200 or not isinstance(answer, dict) or "errors" in answer:
+    expected = 201 if workload.rest and workload.mutation else 200
+    if resp.status_code != expected or not isinstance(answer, dict) or "errors" in answer:
         raise AnswerError(f"HTTP {resp.status_code}: {resp.text[:300]}")
+    for link in ("next", "previous"):
+        if workload.rest and isinstance(answer.get(link), str):
+            answer[link] = answer[link].removeprefix(base)
     return answer
+
+
+def write_problem(workload: Workload, answer: Any) -> str | None:
+    """None if a write answered its expected shape: M1 ``{"data": {"insertTwootOne":
+    {"id": <int>}}}``, R3 the created twoot with its id, content and user."""
+    if workload.rest:
+        shape_ok = (
+            isinstance(answer.get("id"), int)
+            and str(answer.get("content", "")).startswith("bench ")
+            and answer.get("user_id") == 7
+            and set(answer) == {"id", "content", "posted_at", "user_id"}
+        )
+        return None if shape_ok else f"expected the created twoot, got {_short(answer)}"
+    return m1_problem(answer)
 
 
 def m1_problem(answer: Any) -> str | None:

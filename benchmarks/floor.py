@@ -1,7 +1,8 @@
-"""The floor: a hand-written Starlette endpoint answering the four workloads.
+"""The floor: hand-written Starlette endpoints answering the workloads.
 
 Plain SQL on one long-lived stdlib ``sqlite3`` connection, plain rows nested in Python,
-orjson out. Documents are recognised by their exact text; nothing is parsed. The
+orjson out. Documents are recognised by their exact text; nothing is parsed. The REST
+endpoints answer what the Django-REST-framework-shaped workloads ask, and nothing else. The
 database file is named by ``FLOOR_DB``. Run with
 ``FLOOR_DB=path python -m uvicorn benchmarks.floor:app``.
 """
@@ -14,6 +15,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlencode
 
 import orjson
 from starlette.applications import Starlette
@@ -49,13 +51,25 @@ SELECT t.id, t.content, u.user_name
 FROM twoot AS t JOIN "user" AS u ON u.id = t.user_id WHERE t.id = ?
 """
 M1_SQL = "INSERT INTO twoot (content, user_id) VALUES (?, ?) RETURNING id"
+R1_COUNT_SQL = "SELECT count(*) FROM twoot"
+R1_SQL = """
+SELECT t.id, t.content, t.posted_at, t.user_id, u.id, u.user_name, u.joined_at
+FROM twoot AS t JOIN "user" AS u ON u.id = t.user_id
+ORDER BY t.posted_at DESC, t.id DESC LIMIT ? OFFSET ?
+"""
+R2_SQL = "SELECT id, content, posted_at, user_id FROM twoot WHERE id = ?"
+R3_SQL = (
+    "INSERT INTO twoot (content, user_id) VALUES (?, ?) RETURNING id, content, posted_at, user_id"
+)
 
 Result = dict[str, Any]
 
 
-def _iso(stored: str) -> str:
+def _iso(stored: str | None) -> str | None:
     """SQLAlchemy's SQLite datetime text as ISO 8601 spelled as PostgreSQL spells it
     ('T' instead of the space, no trailing zeros in the fraction)."""
+    if stored is None:
+        return None
     iso = stored.replace(" ", "T", 1)
     return iso.rstrip("0").rstrip(".") if "." in iso else iso
 
@@ -130,4 +144,51 @@ async def lifespan(_: Starlette) -> AsyncIterator[None]:
     yield
 
 
-app = Starlette(routes=[Route("/graphql", graphql, methods=["POST"])], lifespan=lifespan)
+def _twoot(row: tuple[Any, ...]) -> Result:
+    return {"id": row[0], "content": row[1], "posted_at": _iso(row[2]), "user_id": row[3]}
+
+
+async def twoots(request: Request) -> Response:
+    """R1 (a page of twoots with their users, newest first) and R3 (create one)."""
+    if request.method == "POST":
+        body = orjson.loads(await request.body())
+        content, user_id = body.get("content"), body.get("user_id")
+        if type(content) is not str or type(user_id) is not int:
+            return _error("content and user_id are required")
+        row = _con.execute(R3_SQL, (content, user_id)).fetchone()
+        headers = {"location": f"{request.base_url}api/twoots/{row[0]}"}
+        return Response(orjson.dumps(_twoot(row)), 201, headers, media_type="application/json")
+    params = request.query_params
+    limit, offset = int(params.get("limit", 100)), int(params.get("offset", 0))
+    (count,) = _con.execute(R1_COUNT_SQL).fetchone()
+    results = [
+        {**_twoot(r), "user": {"id": r[4], "user_name": r[5], "joined_at": _iso(r[6])}}
+        for r in _con.execute(R1_SQL, (limit, offset)).fetchall()
+    ]
+    kept = [(k, v) for k, v in params.multi_items() if k not in ("limit", "offset")]
+    following = urlencode([*kept, ("limit", str(limit)), ("offset", str(offset + limit))])
+    page = {
+        "count": count,
+        "next": str(request.url.replace(query=following)) if offset + limit < count else None,
+        "previous": None,
+        "results": results,
+    }
+    return Response(orjson.dumps(page), media_type="application/json")
+
+
+async def twoot(request: Request) -> Response:
+    """R2: one twoot by key."""
+    row = _con.execute(R2_SQL, (request.path_params["id"],)).fetchone()
+    if row is None:
+        return Response(b'{"detail":"Not found."}', 404, media_type="application/json")
+    return Response(orjson.dumps(_twoot(row)), media_type="application/json")
+
+
+app = Starlette(
+    routes=[
+        Route("/graphql", graphql, methods=["POST"]),
+        Route("/api/twoots/", twoots, methods=["GET", "POST"]),
+        Route("/api/twoots/{id:int}", twoot),
+    ],
+    lifespan=lifespan,
+)

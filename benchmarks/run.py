@@ -111,7 +111,7 @@ def measure(
     try:
         with servers.running(app, env, log) as (base, proc):
             for w in args.workloads:
-                outcomes[w.name] = measure_one(name, f"{base}/graphql", w, args, scripts,
+                outcomes[w.name] = measure_one(name, base, w, args, scripts,
                                                answers, reference)  # fmt: skip
                 servers.check_alive(proc, log)
     except servers.ServerError as exc:
@@ -126,7 +126,7 @@ def measure(
 
 def measure_one(
     name: str,
-    url: str,
+    base: str,
     w: Workload,
     args: argparse.Namespace,
     scripts: dict[str, Path],
@@ -136,13 +136,13 @@ def measure_one(
     """Check one workload's answer, then warm up and measure it with wrk."""
     outcome = Outcome()
     try:
-        answer = check.fetch(url, w)
+        answer = check.fetch(base, w)
     except (check.AnswerError, httpx.HTTPError) as exc:
         print(f"ERROR: {name} {w.name} answered wrongly: {exc}")
         return Outcome(problem="bad answer")
     answers[w.name] = answer
     if w.mutation:
-        problem = check.m1_problem(answer)
+        problem = check.write_problem(w, answer)
         lines = [problem] if problem else []
     elif reference is None:
         lines = []  # the floor's answers are the reference
@@ -158,6 +158,7 @@ def measure_one(
         print("\n".join(f"    {line}" for line in lines))
     else:
         print(f"  {w.name}: answer ok")
+    url = base + w.path
     try:
         if args.warmup:
             wrk.run(url, scripts[w.name], args.warmup, args.concurrency, WARMUP_FIRST)

@@ -1,4 +1,4 @@
-"""The four benchmark workloads: exact GraphQL documents, variables and request bodies."""
+"""The benchmark workloads: exact GraphQL documents and REST requests, with their bodies."""
 
 from __future__ import annotations
 
@@ -25,22 +25,41 @@ Q3_ID = 12345
 M1_USER_ID = 7
 
 
+# REST: the same reads and write, as Django REST framework's conventions spell them.
+R1_PATH = "/api/twoots/?limit=100&ordering=-posted_at,-id&expand=user"
+R2_PATH = f"/api/twoots/{Q3_ID}"
+R3_PATH = "/api/twoots/"
+
+
 @dataclass(frozen=True)
 class Workload:
-    """One GraphQL request as sent by the load generator."""
+    """One request as sent by the load generator: a GraphQL POST to ``/graphql``, or a
+    REST request (``rest``) of ``method`` to ``path``."""
 
     name: str
-    query: str
+    query: str = ""
     variables: dict[str, Any] | None = None
     mutation: bool = False
+    rest: bool = False
+    method: str = "POST"
+    path: str = "/graphql"
 
     def body(self, variables: dict[str, Any] | None = None) -> bytes:
-        """The JSON request body; ``variables`` overrides the workload's own."""
-        doc: dict[str, Any] = {"query": self.query, "operationName": self.name}
+        """The JSON request body; ``variables`` overrides the workload's own. A REST
+        write's body is its variables themselves; a REST read has none."""
         chosen = self.variables if variables is None else variables
+        if self.rest:
+            return orjson.dumps(chosen) if self.method == "POST" else b""
+        doc: dict[str, Any] = {"query": self.query, "operationName": self.name}
         if chosen is not None:
             doc["variables"] = chosen
         return orjson.dumps(doc)
+
+    def write_variables(self, n: int) -> dict[str, Any]:
+        """The variables of the ``n``-th write (the content varies per request)."""
+        if self.rest:
+            return {"content": f"bench {n}", "user_id": M1_USER_ID}
+        return m1_variables(n)
 
 
 def m1_variables(n: int) -> dict[str, Any]:
@@ -48,13 +67,23 @@ def m1_variables(n: int) -> dict[str, Any]:
     return {"content": f"bench {n}", "userId": M1_USER_ID}
 
 
-# Mutations run last so that their inserts cannot change a read's answer.
+# Writes run last so that their inserts cannot change a read's answer.
 WORKLOADS: dict[str, Workload] = {
     w.name: w
     for w in (
         Workload("Q1", Q1),
         Workload("Q2", Q2),
         Workload("Q3", Q3, {"id": Q3_ID}),
+        Workload("R1", rest=True, method="GET", path=R1_PATH),
+        Workload("R2", rest=True, method="GET", path=R2_PATH),
         Workload("M1", M1, m1_variables(0), mutation=True),
+        Workload(
+            "R3",
+            "",
+            {"content": "bench 0", "user_id": M1_USER_ID},
+            mutation=True,
+            rest=True,
+            path=R3_PATH,
+        ),  # fmt: skip
     )
 }

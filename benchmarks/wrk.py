@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.workloads import Workload, m1_variables
+from benchmarks.workloads import Workload
 
 LOAD_CPU = "1"
 _STATIC = """-- {name}: the same POST for every request
@@ -30,6 +30,9 @@ function request()
   n = n + 1
   return wrk.format(nil, nil, nil, prefix .. n .. suffix)
 end
+"""
+_GET = """-- {name}: the same GET for every request
+wrk.method = "GET"
 """
 _MARK = 987654321
 
@@ -55,9 +58,11 @@ class WrkResult:
 
 def write_script(workload: Workload, directory: Path) -> Path:
     """Write the Lua script that sends ``workload`` and return its path."""
-    if workload.mutation:
+    if workload.method == "GET":
+        text = _GET.format(name=workload.name)
+    elif workload.mutation:
         # Split the body around a marker number, to splice the counter in its place.
-        body = workload.body(m1_variables(_MARK)).decode()
+        body = workload.body(workload.write_variables(_MARK)).decode()
         prefix, suffix = body.split(str(_MARK))
         text = _COUNTER.format(name=workload.name, prefix=prefix, suffix=suffix)
     else:
