@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import orjson
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
-from starlette.types import Message
+from starlette.types import Message, Receive, Scope, Send
 
 from ..config import Settings
 from ..errors import NotFound, OmegaError, PreconditionFailed, ValidationFailed
@@ -23,12 +23,14 @@ from ..security import read_body
 from ..service import Delete, Insert, Precondition, Update, WriteService
 from .errors import HTTPProblem, answer
 from .openapi import openapi
+from .page import Page, render, wants_html
 from .params import parse_expand, parse_list
 from .resource import Resource
 
 COLLECTION_METHODS = ("GET", "POST", "HEAD", "OPTIONS")
 ITEM_METHODS = ("GET", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -62,24 +64,23 @@ class RestAPI:
         self._openapi: bytes | None = None
 
     def routes(self) -> list[BaseRoute]:
-        # Every method reaches the endpoints, which answer 405 themselves, in JSON.
+        # Every method reaches the endpoints, which answer 405 themselves, in JSON. Each is
+        # a plain ASGI app: Starlette's per-request wrappers cost as much as a key lookup.
         every = list(ALL_METHODS)
+        index = _Endpoint(self, "index", self._index)
+        document = _Endpoint(self, "document", self._document)
+        collection = _Endpoint(self, "list", self._collection)
+        item = _Endpoint(self, "item", self._item)
         return [
-            Route("/api/", self.index, methods=every, name="rest-index"),
-            Route("/api", self.index, methods=every),
-            Route("/api/openapi.json", self.document, methods=every, name="rest-openapi"),
-            Route("/api/{resource}/", self.collection, methods=every, name="rest-list"),
-            Route("/api/{resource}", self.collection, methods=every),
-            Route("/api/{resource}/{key:omega_key}", self.item, methods=every, name="rest-detail"),
+            Route("/api/", index, methods=every, name="rest-index"),
+            Route("/api", index, methods=every),
+            Route("/api/openapi.json", document, methods=every, name="rest-openapi"),
+            Route("/api/{resource}/", collection, methods=every, name="rest-list"),
+            Route("/api/{resource}", collection, methods=every),
+            Route("/api/{resource}/{key:omega_key}", item, methods=every, name="rest-detail"),
         ]
 
     # ---- endpoints --------------------------------------------------------------------
-
-    async def index(self, request: Request) -> Response:
-        return await _guarded(request, None, lambda: self._index(request))
-
-    async def document(self, request: Request) -> Response:
-        return await _guarded(request, None, lambda: self._document(request))
 
     async def _document(self, request: Request) -> Response:
         _allow(request, ("GET", "HEAD", "OPTIONS"))
@@ -87,21 +88,14 @@ class RestAPI:
             self._openapi = orjson.dumps(openapi(self.registry))
         return Response(self._openapi, media_type="application/json")
 
-    async def collection(self, request: Request) -> Response:
-        resource = self._resource(request)
-        return await _guarded(request, resource, lambda: self._collection(request, resource))
-
-    async def item(self, request: Request) -> Response:
-        resource = self._resource(request)
-        return await _guarded(request, resource, lambda: self._item(request, resource))
-
     async def _index(self, request: Request) -> Response:
         _allow(request, ("GET", "HEAD", "OPTIONS"))
         base = _base(request)
         body = {name: f"{base}/api/{name}/" for name in sorted(self.resources)}
         return _json(body)
 
-    async def _collection(self, request: Request, resource: Resource | None) -> Response:
+    async def _collection(self, request: Request) -> Response:
+        resource = self._resource(request)
         if resource is None or request.scope["path"].endswith("\n"):
             # (A route's "$" also matches before a final newline: /api/users/%0A is a key.)
             raise NotFound(f"no resource {request.path_params['resource']!r}")
@@ -134,7 +128,8 @@ class RestAPI:
         }
         return _json(body)
 
-    async def _item(self, request: Request, resource: Resource | None) -> Response:
+    async def _item(self, request: Request) -> Response:
+        resource = self._resource(request)
         if resource is None:
             raise NotFound(f"no resource {request.path_params['resource']!r}")
         _allow(request, ITEM_METHODS)
@@ -269,21 +264,104 @@ class RestAPI:
         return self.resources.get(request.path_params["resource"])
 
 
-async def _guarded(
-    request: Request, resource: Resource | None, respond: Callable[[], Awaitable[Response]]
-) -> Response:
-    """``respond()``, with its errors mapped to their REST answers once."""
-    try:
-        response = await respond()
-    except _Options as options:
-        return _json({"methods": options.methods}, 200, options.headers)
-    except HTTPProblem as problem:
-        return _json({"detail": problem.detail}, problem.status, problem.headers)
-    except OmegaError as error:
-        return _error(error, None)
-    if request.method == "HEAD":
-        response.body = b""
-    return response
+class _Endpoint:
+    """An ASGI app answering with ``handler(request)``: its errors mapped to their REST
+    answers once, and rendered as the browsable page when a browser asks."""
+
+    def __init__(
+        self, api: RestAPI, kind: str, handler: Callable[[Request], Awaitable[Response]]
+    ) -> None:
+        self.api = api
+        self.kind = kind
+        self.handler = handler
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        html = wants_html(request)
+        submitted: dict[str, str] | None = None
+        try:
+            if scope["method"] not in SAFE_METHODS:
+                _refuse_cross_site(request)
+            if html and scope["method"] == "POST" and _content_kind(request) == FORM_TYPES[0]:
+                request, submitted = await self._form_submission(request)
+            response = await self.handler(request)
+        except _Options as options:
+            response = _json({"methods": options.methods}, 200, options.headers)
+        except HTTPProblem as problem:
+            response = _json({"detail": problem.detail}, problem.status, problem.headers)
+        except OmegaError as error:
+            response = _error(error, None)
+        if html and response.status_code != 304:
+            response = self._page(request, response, submitted)
+        if scope["method"] == "HEAD":
+            response.body = b""
+        await response(scope, receive, send)
+
+    async def _form_submission(self, request: Request) -> tuple[Request, dict[str, str]]:
+        """A browsable page's form: ``_method`` picks PATCH or DELETE (HTML forms only
+        POST), and a field left empty is not sent."""
+        raw = await read_body(request.scope, request.receive, self.api.settings.max_body_size)
+        fields = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        method = fields.pop("_method", "POST").upper()
+        if method not in ("POST", "PUT", "PATCH", "DELETE"):
+            raise HTTPProblem(400, f"_method {method!r} is not POST, PUT, PATCH or DELETE")
+        sent = {k: v for k, v in fields.items() if v != ""}
+        body = urlencode(list(sent.items())).encode()
+
+        async def replay() -> Message:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        return Request({**request.scope, "method": method}, replay), fields
+
+    def _page(
+        self, request: Request, response: Response, submitted: dict[str, str] | None
+    ) -> Response:
+        status = response.status_code
+        if submitted is not None and status < 300:
+            # Post/redirect/get: the created or changed object, or the list after a delete.
+            target = response.headers.get("location") or request.url.path
+            if status == 204:
+                target = f"/api/{request.path_params['resource']}/"
+            return Response(status_code=303, headers={"location": target})
+        body = orjson.loads(response.body) if response.body else None
+        resource = self.api.resources.get(request.path_params.get("resource", ""))
+        info = resource.info if resource is not None else None
+        shown = {k: v for k, v in response.headers.items() if k in ("allow", "etag", "location")}
+        page = Page(title="API root", status=status, body=body, headers=shown)
+        if status >= 400:
+            page.title, page.body, page.errors = "Error", None, body
+            if info is not None and submitted is not None:
+                page.info, page.form = info, submitted
+                page.values = submitted if self.kind == "item" else None
+        elif self.kind == "list" and info is not None and isinstance(body, dict):
+            page.title, page.info = info.resource, info
+            page.filters = [
+                (k, v)
+                for k, v in request.query_params.multi_items()
+                if k not in ("limit", "offset", "format")
+            ]
+            page.previous, page.next = body.get("previous"), body.get("next")
+        elif self.kind == "item" and info is not None:
+            page.title = f"{info.name} {request.path_params['key'].rstrip('/')}"
+            page.info, page.values = info, body
+        elif self.kind == "document":
+            page.title = "OpenAPI document"
+        return Response(render(request, page), status, media_type="text/html; charset=utf-8")
+
+
+def _refuse_cross_site(request: Request) -> None:
+    """A write a page of another site made the browser send: refused (403). A form on any
+    site can POST to this server, and a server only for this machine is one the browser
+    on this machine reaches."""
+    origin = request.headers.get("origin")
+    if request.headers.get("sec-fetch-site") == "cross-site" or (
+        origin is not None and origin != "null" and urlsplit(origin).netloc != request.url.netloc
+    ):
+        raise HTTPProblem(403, "a write from another site's page is refused")
+
+
+def _content_kind(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
 def _error(error: OmegaError, items: int | None) -> Response:
