@@ -29,9 +29,13 @@ _INPUTS = {
 
 def wants_html(request: Request) -> bool:
     """A browser asking (``Accept: text/html``), unless ``?format=json``."""
-    if request.query_params.get("format") == "json":
-        return False
-    return "text/html" in request.headers.get("accept", "")
+    # Read from the scope: this runs for every request, and most are not a browser's.
+    for name, value in request.scope["headers"]:
+        if name == b"accept":
+            if b"text/html" not in value:
+                return False
+            return request.query_params.get("format") != "json"
+    return False
 
 
 @dataclass

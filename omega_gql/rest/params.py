@@ -163,11 +163,12 @@ def _ordering(registry: Registry, info: ModelInfo, value: str) -> tuple[OrderTer
 
 def parse_expand(info: ModelInfo, value: str) -> tuple[str, ...]:
     """``?expand=user,twoots``: the relations to embed."""
-    names = tuple(name.strip() for name in value.split(",") if name.strip())
-    for name in names:
+    # Each once, in the model's order: the answer is the same whatever order was asked.
+    asked = {name.strip() for name in value.split(",") if name.strip()}
+    for name in asked:
         if not info.has_relation(name):
             raise ValidationFailed(f"{info.name} has no relation {name!r}", path=("expand",))
-    return names
+    return tuple(r.name for r in info.relations if r.name in asked)
 
 
 __all__ = ["LOOKUPS", "RESERVED", "ListQuery", "parse_expand", "parse_list"]

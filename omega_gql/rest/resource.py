@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 from urllib.parse import quote, unquote
 
 from ..errors import NotFound
-from ..query import ArrayField, ColumnField, ListArgs, ObjectField, Param, Selection, key_equals
+from ..query import (
+    ArrayField,
+    ColumnField,
+    ListArgs,
+    ObjectField,
+    Param,
+    ReadRequest,
+    Selection,
+    key_equals,
+)
 from ..query.boolexp import BoolExp
 from ..query.values import coerce
 from ..registry import ModelInfo, Registry
+
+#: Expansions whose selection and read are kept per resource.
+_KEPT = 64
 
 #: The ``Param`` names a key lookup binds, one per key column.
 KEY_PARAMS = "k"
@@ -23,6 +35,13 @@ class Resource:
 
     registry: Registry
     info: ModelInfo
+    # Built once per expansion asked for: the same objects then find their plans at once.
+    _selections: dict[tuple[str, ...], Selection] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _by_key: dict[tuple[str, ...], ReadRequest] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def name(self) -> str:
@@ -35,8 +54,28 @@ class Resource:
             self.info, {c: Param(f"{KEY_PARAMS}{i}") for i, c in enumerate(self.info.primary_key)}
         )
 
+    def by_key(self, expand: tuple[str, ...]) -> ReadRequest:
+        """The read of one object by the ``key_where`` parameters."""
+        found = self._by_key.get(expand)
+        if found is None:
+            if len(self._by_key) >= _KEPT:
+                self._by_key.clear()
+            args = ListArgs(where=self.key_where)
+            found = self._by_key[expand] = ReadRequest(
+                self.info.table, "one", args, self.selection(expand)
+            )
+        return found
+
     def selection(self, expand: tuple[str, ...] = ()) -> Selection:
         """Every column under its attribute name, with the ``expand``ed relations embedded."""
+        found = self._selections.get(expand)
+        if found is None:
+            if len(self._selections) >= _KEPT:
+                self._selections.clear()
+            found = self._selections[expand] = self._build_selection(expand)
+        return found
+
+    def _build_selection(self, expand: tuple[str, ...]) -> Selection:
         fields: list[Any] = [columns_of(self.info)]
         for name in expand:
             relation = self.info.relation(name)

@@ -224,9 +224,7 @@ class RestAPI:
         given = request.headers.get("if-match")
         if given is None:
             return None
-        read = ReadRequest(
-            resource.info.table, "one", ListArgs(where=resource.key_where), resource.selection()
-        )
+        read = resource.by_key(())
         values = {c: key[f"k{i}"] for i, c in enumerate(resource.info.primary_key)}
         return Precondition(
             values, read, lambda text: text != "null" and _matches(given, etag(text))
@@ -235,13 +233,7 @@ class RestAPI:
     async def _read_one(
         self, resource: Resource, key: dict[str, Any], expand: tuple[str, ...]
     ) -> str:
-        read = ReadRequest(
-            resource.info.table,
-            "one",
-            ListArgs(where=resource.key_where),
-            resource.selection(expand),
-        )
-        text = await self.queries.read(read, key)
+        text = await self.queries.read(resource.by_key(expand), key)
         if text == "null":
             raise NotFound(f"no {resource.info.name} with this key")
         return text
@@ -415,6 +407,8 @@ async def _form(request: Request, raw: bytes, info: ModelInfo) -> dict[str, Any]
 
 
 def _only(request: Request, *names: str) -> list[tuple[str, str]]:
+    if not request.scope["query_string"]:
+        return []
     params = parse_qsl(request.url.query, keep_blank_values=True)
     for name, _ in params:
         if name not in names:
