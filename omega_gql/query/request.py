@@ -32,5 +32,14 @@ class ReadRequest:
     selection: Selection | AggregateSelection = field(default_factory=Selection)
     caller: Caller = ANONYMOUS
 
+    def __hash__(self) -> int:
+        # Kept once computed: a request the surfaces reuse is looked up per execution, and
+        # hashing its whole tree each time costs as much as the rest of the lookup.
+        cached: int | None = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash((self.table, self.shape, self.args, self.selection, self.caller))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
 
 __all__ = ["ReadRequest", "Shape"]

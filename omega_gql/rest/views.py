@@ -20,7 +20,15 @@ from ..query import ListArgs, Param, QueryEngine, ReadRequest
 from ..query.values import coerce
 from ..registry import ModelInfo, Registry
 from ..security import read_body
-from ..service import Delete, Insert, Precondition, Update, WriteService
+from ..service import (
+    Delete,
+    Insert,
+    Precondition,
+    Update,
+    WritePlan,
+    WriteRequest,
+    WriteService,
+)
 from .errors import HTTPProblem, answer
 from .openapi import openapi
 from .page import Page, render, wants_html
@@ -38,7 +46,7 @@ class _Key(Convertor[str]):
     """A key in a URL: anything, since a value may hold an encoded "/" or newline, which
     the route sees decoded (the key itself is read from the raw path)."""
 
-    regex = r"[\s\S]*"
+    regex = r"[\s\S]+"
 
     def convert(self, value: str) -> str:
         return value
@@ -62,6 +70,8 @@ class RestAPI:
         self.settings = settings
         self.resources = {info.resource: Resource(registry, info) for info in registry}
         self._openapi: bytes | None = None
+        self._writes: dict[tuple[str, str], WritePlan] = {}
+        self._writes_for: Any = None
 
     def routes(self) -> list[BaseRoute]:
         # Every method reaches the endpoints, which answer 405 themselves, in JSON. Each is
@@ -71,13 +81,14 @@ class RestAPI:
         document = _Endpoint(self, "document", self._document)
         collection = _Endpoint(self, "list", self._collection)
         item = _Endpoint(self, "item", self._item)
+        # Objects first: the most requested, and tried in order.
         return [
-            Route("/api/", index, methods=every, name="rest-index"),
-            Route("/api", index, methods=every),
-            Route("/api/openapi.json", document, methods=every, name="rest-openapi"),
-            Route("/api/{resource}/", collection, methods=every, name="rest-list"),
-            Route("/api/{resource}", collection, methods=every),
             Route("/api/{resource}/{key:omega_key}", item, methods=every, name="rest-detail"),
+            Route("/api/{resource}/", collection, methods=every, name="rest-list"),
+            Route("/api/", index, methods=every, name="rest-index"),
+            Route("/api/openapi.json", document, methods=every, name="rest-openapi"),
+            Route("/api/{resource}", collection, methods=every),
+            Route("/api", index, methods=every),
         ]
 
     # ---- endpoints --------------------------------------------------------------------
@@ -145,12 +156,10 @@ class RestAPI:
             tag = etag(text)
             if _matches(request.headers.get("if-none-match"), tag):
                 return Response(status_code=304, headers={"etag": tag})
-            return _object(text)
+            return _json_text(text, headers={"etag": tag})
         if request.method == "DELETE":
             result = await self.writes.write(
-                Delete(resource.info.table, resource.key_where),
-                key,
-                self._precondition(request, resource, key),
+                self._prepared(resource, "delete"), key, self._precondition(request, resource, key)
             )
             if not result.pks:
                 raise NotFound(f"no {resource.info.name} {_raw_key(request)!r}")
@@ -173,9 +182,7 @@ class RestAPI:
         for index, row in enumerate(rows):
             _check_object(resource.info, row, (str(index),) if items is not None else ())
         try:
-            result = await self.writes.write(
-                Insert(resource.info.table, tuple(rows), returning=resource.selection())
-            )
+            result = await self.writes.write(self._prepared(resource, "insert"), {"rows": rows})
         except OmegaError as error:
             return _error(error, items)
         if items is not None:
@@ -213,9 +220,7 @@ class RestAPI:
                 raise PreconditionFailed(f"the {info.name} changed since it was read")
             return _object(text)
         result = await self.writes.write(
-            Update(info.table, resource.key_where, values, returning=resource.selection()),
-            key,
-            precondition,
+            self._prepared(resource, "update"), {**key, "set": values}, precondition
         )
         if not result.pks:
             raise NotFound(f"no {info.name} {_raw_key(request)!r}")
@@ -255,6 +260,26 @@ class RestAPI:
         if not kind:
             return {}
         raise HTTPProblem(415, f'Unsupported media type "{kind}" in request.')
+
+    def _prepared(self, resource: Resource, op: str) -> WritePlan:
+        """One resource's insert, update or delete, prepared once: the rows, the values set
+        and the key are parameters."""
+        if self._writes_for is not self.queries.dialect:
+            # Another database since (``use_database``): its plans are compiled anew.
+            self._writes.clear()
+            self._writes_for = self.queries.dialect
+        found = self._writes.get((resource.name, op))
+        if found is None:
+            table, returning = resource.info.table, resource.selection()
+            request: WriteRequest
+            if op == "insert":
+                request = Insert(table, Param("rows"), returning=returning)  # type: ignore[arg-type]
+            elif op == "update":
+                request = Update(table, resource.key_where, Param("set"), returning=returning)  # type: ignore[arg-type]
+            else:
+                request = Delete(table, resource.key_where)
+            found = self._writes[(resource.name, op)] = self.writes.prepare(request)
+        return found
 
     def _resource(self, request: Request) -> Resource | None:
         return self.resources.get(request.path_params["resource"])
@@ -430,7 +455,10 @@ def _only(request: Request, *names: str) -> list[tuple[str, str]]:
 
 def _raw_key(request: Request) -> str:
     """The key as the client encoded it: a "," or "/" inside a value stays encoded."""
-    raw: bytes = request.scope.get("raw_path") or request.url.path.encode()
+    raw: bytes = request.scope.get("raw_path") or b""
+    if b"%" not in raw:
+        return str(request.path_params["key"]).rstrip("/")
+    raw = raw or request.url.path.encode()
     # /api/<resource>/<key>[/], the prefix (a root path included) decoded or not alike.
     segments = raw.split(b"?")[0].rstrip(b"/").split(b"/")
     resource = request.path_params["resource"].encode()

@@ -41,11 +41,19 @@ class WritePlan:
         # The inputs that hold parameters, filled per run; the others are used as they are.
         self._params = tuple(n for n in _INPUTS[type(request)] if has_params(getattr(request, n)))
         selection = request.returning
+        kinds = _PLAIN_KINDS + (("datetime",) if queries.dialect.name == "sqlite" else ())
         self._plain = all(
             isinstance(f, ConstField)
             or isinstance(f, ColumnField)
-            and self.info.column(f.column).kind in _PLAIN_KINDS
+            and self.info.column(f.column).kind in kinds
             for f in selection.fields
+        )
+        #: SQLite's stored text of the datetime columns the answer holds, as the engine
+        #: spells them (see ``JsonSQL.value``)
+        self._datetimes = frozenset(
+            f.column
+            for f in selection.fields
+            if isinstance(f, ColumnField) and self.info.column(f.column).kind == "datetime"
         )
         self._returning: ReadPlan | None = None
         if selection.fields and len(self.info.primary_key) == 1:
@@ -104,7 +112,10 @@ class WritePlan:
             rows = [unit.written.get((self.info.table, pk)) for pk in pks]
             if all(row is not None for row in rows):
                 # The insert's RETURNING already holds every value asked for.
-                return [_plain_json(selection, row) for row in rows]  # type: ignore[arg-type]
+                if self._datetimes:
+                    rows = [_iso_datetimes(row, self._datetimes) for row in rows]  # type: ignore[arg-type]
+                if all(row is not None for row in rows):
+                    return [_plain_json(selection, row) for row in rows]  # type: ignore[arg-type]
         if self._returning is None:  # a composite key: compiled for these keys
             plan = self.queries.plan(self._read_back(pks), cache=False)
             return _texts(plan, unit, variables)
@@ -113,6 +124,21 @@ class WritePlan:
 
 def _texts(plan: ReadPlan, unit: Unit, variables: Mapping[str, Any]) -> list[str]:
     return plan.texts(unit.dbapi, variables)
+
+
+def _iso_datetimes(row: Mapping[str, Any], columns: frozenset[str]) -> dict[str, Any] | None:
+    """``row`` with SQLite's datetime text as ISO 8601 without trailing zeros in the
+    fraction, as the engine answers it; None when a value is not that text."""
+    out = dict(row)
+    for column in columns:
+        value = out.get(column)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            return None
+        iso = value.replace(" ", "T")
+        out[column] = iso.rstrip("0").rstrip(".") if "." in iso else iso
+    return out
 
 
 def _plain_json(selection: Selection, row: Mapping[str, Any]) -> str:

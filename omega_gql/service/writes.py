@@ -53,13 +53,13 @@ class WriteService:
 
     async def write(
         self,
-        request: WriteRequest,
+        request: WriteRequest | WritePlan,
         variables: Mapping[str, Any] | None = None,
         precondition: Precondition | None = None,
     ) -> WriteResult:
-        """Run one write request in its own unit of work; with a ``precondition``, only if
-        it holds when the row is locked."""
-        plan = self.prepare(request)
+        """Run one write request (or one ``prepare``d already) in its own unit of work; with
+        a ``precondition``, only if it holds when the row is locked."""
+        plan = request if isinstance(request, WritePlan) else self.prepare(request)
         given = variables or {}
         if precondition is None:
             return await self.run(lambda unit: plan.run(unit, given))

@@ -119,3 +119,24 @@ def test_a_created_object_with_a_composite_key_has_its_location(members: OmegaCl
     )
     assert response.headers["location"] == "http://testserver/api/memberships/x%2Fy,c%2Cd"
     assert members.get(response.headers["location"]).json()["role"] == "ops"
+
+
+@pytest.mark.parametrize(
+    "posted_at",
+    [None, "2024-01-02T10:00:00", "2024-01-02T10:00:00.5", "2024-01-02T10:00:00.123456"],
+)
+def test_a_created_object_answers_exactly_as_it_reads_back(
+    api: OmegaClient, posted_at: str | None
+) -> None:
+    # The created object's answer comes from the insert itself where it can: it must be
+    # the same text, and so the same ETag, as reading it afterwards.
+    api.post("/api/users/", json={"user_name": "ann"})
+    body: dict[str, object] = {"content": "x", "user_id": 1}
+    if posted_at is not None:
+        body["posted_at"] = posted_at
+    created = api.post("/api/twoots/", json=body)
+    read = api.get(created.headers["location"])
+    assert created.content == read.content
+    assert created.headers["etag"] == read.headers["etag"]
+    if posted_at is not None:
+        assert read.json()["posted_at"] == posted_at
