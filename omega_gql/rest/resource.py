@@ -101,9 +101,9 @@ class Resource:
         except Exception:  # noqa: BLE001 - a value the key cannot hold names no row
             raise NotFound(f"no {self.info.name} {text!r}") from None
 
-    def key_text(self, row: dict[str, Any]) -> str:
-        """The URL form of a row's key (see ``key_variables``)."""
-        return ",".join(quote(str(row[c]), safe="") for c in self.info.primary_key)
+    def key_text(self, pk: tuple[Any, ...]) -> str:
+        """The URL form of a primary key, its values in key order (see ``key_variables``)."""
+        return ",".join(quote(str(value), safe="") for value in pk)
 
 
 def columns_of(info: ModelInfo) -> Selection:

@@ -188,7 +188,8 @@ class RestAPI:
         if items is not None:
             return _json_text("[" + ",".join(result.returning) + "]", status=201)
         [text] = result.returning
-        location = f"{_base(request)}/api/{resource.name}/{resource.key_text(orjson.loads(text))}"
+        [pk] = result.pks
+        location = f"{_base(request)}/api/{resource.name}/{resource.key_text(pk)}"
         return _object(text, status=201, headers={"location": location})
 
     async def _change(
