@@ -470,7 +470,13 @@ def _raw_key(request: Request) -> str:
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """``scheme://host[:port]`` and the root path this app is served under."""
+    scope = request.scope
+    host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), None)
+    if host is None:
+        server = scope.get("server") or ("localhost", None)
+        host = server[0] if server[1] is None else f"{server[0]}:{server[1]}"
+    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}".rstrip("/")
 
 
 def _page_url(request: Request, offset: int, limit: int) -> str:
