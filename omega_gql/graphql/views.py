@@ -19,7 +19,7 @@ from starlette.types import Receive, Scope, Send
 
 from ..errors import LimitExceeded
 from ..query.caller import ANONYMOUS, Caller
-from ..security import read_body
+from ..security import cross_site, read_body
 from ..service import Unit, current_unit
 from .engine import GraphQLEngine
 
@@ -116,6 +116,13 @@ class GraphQLHTTP:
             )
         if method != "POST":
             raise _BadRequest("use GET or POST", 405)
+        if cross_site(scope):
+            # Any site can make a browser POST here (a form sending text/plain, say).
+            raise _BadRequest(
+                "a request from another site's page is refused",
+                403,
+                extensions={"code": "permission-denied"},
+            )
         raw = await self._body(scope, receive)
         if _content_type(scope) == b"application/graphql":
             try:

@@ -24,6 +24,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from ..errors import LimitExceeded
 from ..realtime import LiveHub
 from ..realtime.stream import follow
+from ..security import cross_site
 from .direct import direct_writer, text_frame
 from .engine import EventStream, GraphQLEngine, StreamRead
 from .errors import error_dict
@@ -92,6 +93,10 @@ class GraphQLWebSocket:
         if protocol is None:
             # Refused in the handshake: the client asked for no protocol spoken here.
             await websocket.close(code=4406, reason="Subprotocol not acceptable")
+            return
+        if cross_site(scope):
+            # Another site's page may open a socket here from this machine's browser.
+            await websocket.close(code=4403, reason="cross-site WebSocket refused")
             return
         await websocket.accept(subprotocol=protocol)
         connection = _Connection(self, websocket, send, legacy=protocol == LEGACY)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode
 
 import orjson
 from starlette.convertors import Convertor, register_url_convertor
@@ -19,7 +19,7 @@ from ..errors import NotFound, OmegaError, PreconditionFailed, ValidationFailed
 from ..query import ListArgs, Param, QueryEngine, ReadRequest
 from ..query.values import coerce
 from ..registry import ModelInfo, Registry
-from ..security import read_body
+from ..security import cross_site, read_body
 from ..service import (
     Delete,
     Insert,
@@ -372,13 +372,8 @@ class _Endpoint:
 
 
 def _refuse_cross_site(request: Request) -> None:
-    """A write a page of another site made the browser send: refused (403). A form on any
-    site can POST to this server, and a server only for this machine is one the browser
-    on this machine reaches."""
-    origin = request.headers.get("origin")
-    if request.headers.get("sec-fetch-site") == "cross-site" or (
-        origin is not None and origin != "null" and urlsplit(origin).netloc != request.url.netloc
-    ):
+    """A write a page of another site made the browser send: refused (403)."""
+    if cross_site(request.scope):
         raise HTTPProblem(403, "a write from another site's page is refused")
 
 
