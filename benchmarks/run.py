@@ -23,6 +23,7 @@ from benchmarks import check, data, servers, wrk
 from benchmarks.workloads import WORKLOADS, Workload
 
 FLOOR_APP = "benchmarks.floor:app"
+FLOOR_PG_APP = "benchmarks.floor_pg:app"
 OMEGA_APP = "examples.twooter.app:app"
 # Distinct M1 contents per wrk run: "bench 1000001..." in warm-up, "bench 2000001..." measured.
 WARMUP_FIRST, MEASURED_FIRST = 1_000_000, 2_000_000
@@ -47,6 +48,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--only", default="", help="comma-separated workloads, e.g. Q1,Q3")
     p.add_argument("--db", type=Path, help="database file (default under benchmarks/.data/)")
     p.add_argument("--omega-app", default=OMEGA_APP, help="ASGI app measured against the floor")
+    p.add_argument(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="where both servers read and write (postgresql: on BENCH_PG_URL's server)",
+    )
     args = p.parse_args(argv)
     if args.duration < 1 or args.warmup < 0 or args.concurrency < 1:
         p.error("--duration and --concurrency must be >= 1, --warmup >= 0")
@@ -76,12 +83,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"WARNING: load average {load:.2f} before the run; other processes may skew it")
     built = data.ensure_database(db, args.users, args.twoots)
     print(f"database: {db} ({'built' if built else 'reused'})")
+    floor_app = FLOOR_APP
+    if args.database == "postgresql":
+        from benchmarks import pg
+
+        made = pg.ensure_template(db, args.users, args.twoots)
+        args.template = pg.template_name(args.users, args.twoots)
+        print(f"PostgreSQL: {args.template} on {pg.ADMIN_URL} ({'made' if made else 'reused'})")
+        floor_app = FLOOR_PG_APP
     lua_dir = data.DATA_DIR / "lua"
     lua_dir.mkdir(parents=True, exist_ok=True)
     scripts = {w.name: wrk.write_script(w, lua_dir) for w in args.workloads}
 
     answers: dict[str, Any] = {}
-    floor = measure("floor", FLOOR_APP, db, args, scripts, answers, None)
+    floor = measure("floor", floor_app, db, args, scripts, answers, None)
     omega = measure("omega", args.omega_app, db, args, scripts, {}, answers)
     rows = [row(w, floor[w.name], omega[w.name]) for w in args.workloads]
     print()
@@ -103,9 +118,19 @@ def measure(
 ) -> dict[str, Outcome]:
     """Run every workload on one server, on its own copy of the database."""
     print(f"\n== {name} ({app})")
-    copy = data.fresh_copy(db, f"run-{name}")
     # Both variables for either server, so that --omega-app may name the floor itself.
-    env = {"OMEGA_DATABASE_URL": f"sqlite:///{copy}", "FLOOR_DB": str(copy)}
+    if args.database == "postgresql":
+        from benchmarks import pg
+
+        copy_name = pg.fresh_copy(args.template, f"omega_bench_run_{name}")
+        env = {
+            "OMEGA_DATABASE_URL": pg.url(copy_name, sqlalchemy=True),
+            "FLOOR_PG_URL": pg.url(copy_name),
+        }
+        copy = None
+    else:
+        copy = data.fresh_copy(db, f"run-{name}")
+        env = {"OMEGA_DATABASE_URL": f"sqlite:///{copy}", "FLOOR_DB": str(copy)}
     log = data.DATA_DIR / f"{name}.log"
     outcomes: dict[str, Outcome] = {}
     try:
@@ -120,7 +145,10 @@ def measure(
         for w in args.workloads:
             outcomes.setdefault(w.name, Outcome(problem=reason))
     finally:
-        data.remove_database(copy)
+        if copy is not None:
+            data.remove_database(copy)
+        else:
+            pg.drop(copy_name)
     return outcomes
 
 
@@ -236,7 +264,7 @@ def settings(args: argparse.Namespace, db: Path) -> dict[str, Any]:
         "concurrency": args.concurrency,
         "users": args.users,
         "twoots": args.twoots,
-        "database": str(db),
+        "database": str(db) if args.database == "sqlite" else f"postgresql {args.template}",
         "omega_app": args.omega_app,
         "python": platform.python_version(),
         "load_average_before": args.load_before,
