@@ -148,7 +148,8 @@ class RestAPI:
         if resource is None:
             raise NotFound(f"no resource {request.path_params['resource']!r}")
         _allow(request, ITEM_METHODS)
-        key = resource.key_variables(_raw_key(request))
+        raw_key = _raw_key(request)
+        key = resource.key_variables(raw_key)
         if request.method in ("GET", "HEAD"):
             params = dict(_only(request, "expand", "format"))
             expand = parse_expand(resource.info, params.get("expand", ""))
@@ -162,7 +163,7 @@ class RestAPI:
                 self._prepared(resource, "delete"), key, self._precondition(request, resource, key)
             )
             if not result.pks:
-                raise NotFound(f"no {resource.info.name} {_raw_key(request)!r}")
+                raise NotFound(f"no {resource.info.name} {raw_key!r}")
             return Response(status_code=204)
         try:
             return await self._change(request, resource, key, partial=request.method == "PATCH")
@@ -250,7 +251,7 @@ class RestAPI:
 
     async def _body(self, request: Request, info: ModelInfo) -> Any:
         raw = await read_body(request.scope, request.receive, self.settings.max_body_size)
-        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        kind = _content_kind(request)
         if kind in FORM_TYPES:
             return await _form(request, raw, info)
         if kind == "application/json" or kind.endswith("+json") or (not kind and raw):
@@ -329,11 +330,7 @@ class _Endpoint:
             raise HTTPProblem(400, f"_method {method!r} is not POST, PUT, PATCH or DELETE")
         sent = {k: v for k, v in fields.items() if v != ""}
         body = urlencode(list(sent.items())).encode()
-
-        async def replay() -> Message:
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        return Request({**request.scope, "method": method}, replay), fields
+        return Request({**request.scope, "method": method}, _replay(body)), fields
 
     def _page(
         self, request: Request, response: Response, submitted: dict[str, str] | None
@@ -377,6 +374,15 @@ def _refuse_cross_site(request: Request) -> None:
         raise HTTPProblem(403, "a write from another site's page is refused")
 
 
+def _replay(body: bytes) -> Receive:
+    """A ``receive`` giving ``body`` again, once it has been read from the client."""
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
 def _content_kind(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
@@ -414,11 +420,7 @@ def _check_object(info: ModelInfo, row: Any, path: tuple[str, ...]) -> None:
 
 async def _form(request: Request, raw: bytes, info: ModelInfo) -> dict[str, Any]:
     """Form fields as strings; an empty field is null except for text columns."""
-
-    async def replay() -> Message:
-        return {"type": "http.request", "body": raw, "more_body": False}
-
-    form = await Request(request.scope, replay).form()
+    form = await Request(request.scope, _replay(raw)).form()
     values: dict[str, Any] = {}
     for name, value in form.multi_items():
         if not isinstance(value, str):
